@@ -1,0 +1,243 @@
+#include "analysis.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../formats/debugfile.h"
+#include "../formats/elf.h"
+#include "attribute.h"
+#include "nativeaot.h"
+#include "runtimeparts.h"
+
+const char *az_bucket_name(az_bucket b)
+{
+    static const char *const names[AZ_BUCKET__COUNT] = {
+        "app", "framework", "managed", "runtime", "compiler", "format", "debug", "unattributed",
+    };
+    return b < AZ_BUCKET__COUNT ? names[b] : "?";
+}
+
+bool az_bucket_parse(const char *s, az_bucket *out)
+{
+    for (int b = 0; b < AZ_BUCKET__COUNT; b++)
+        if (strcmp(s, az_bucket_name((az_bucket)b)) == 0) {
+            *out = (az_bucket)b;
+            return true;
+        }
+    return false;
+}
+
+const char *az_facet_name(az_facet f)
+{
+    static const char *const names[AZ_FACET__COUNT] = { "body", "unwind", "lsda", "reloc", "symtab" };
+    return f < AZ_FACET__COUNT ? names[f] : "?";
+}
+
+const char *az_symbols_level_name(az_symbols_level l)
+{
+    switch (l) {
+    case AZ_SYMBOLS_FULL: return "full";
+    case AZ_SYMBOLS_PARTIAL: return "partial";
+    default: return "none";
+    }
+}
+
+/* Native AOT leaves recognisable sections and ILC's version in .comment. */
+static bool detect_native_aot(const az_image *img)
+{
+    static const char *const markers[] = {
+        "__managedcode", "__unbox", "__modules", ".dotnet_eh_table", ".hydrated", "hydrated",
+        ".managed", "__TEXT,__managedcode", "__DATA,__modules",
+    };
+    for (size_t i = 0; i < img->nsections; i++)
+        for (size_t k = 0; k < sizeof markers / sizeof markers[0]; k++)
+            if (strcmp(img->sections[i].name, markers[k]) == 0)
+                return true;
+    if (img->compiler_comment && strstr(img->compiler_comment, "ilc"))
+        return true;
+    for (size_t i = 0; i < img->nsymbols; i++)
+        if (img->symbols[i].name && strcmp(img->symbols[i].name, "__ReadyToRunHeader") == 0)
+            return true;
+    return false;
+}
+
+/* ".NET: ilc 10.0.12-servicing.26422.108+95017c..." -> "10.0.12" */
+static const char *parse_dotnet_version(az_arena *arena, const char *comment)
+{
+    if (!comment)
+        return NULL;
+    const char *p = strstr(comment, "ilc ");
+    if (!p)
+        return NULL;
+    p += 4;
+    size_t n = 0;
+    while (p[n] && (p[n] == '.' || (p[n] >= '0' && p[n] <= '9')))
+        n++;
+    while (n > 0 && p[n - 1] == '.')
+        n--;
+    return n ? az_arena_strndup(arena, p, n) : NULL;
+}
+
+/* Without ILC's .comment (.NET 8 and 9 do not write one), the module
+ * header's major version tells the release: 9 in .NET 8, 10 in .NET 9,
+ * 16 in .NET 10. */
+static const char *dotnet_version_from_header(uint16_t major)
+{
+    if (major <= 9)
+        return "8";
+    if (major == 10)
+        return "9";
+    if (major <= 16)
+        return "10";
+    return NULL;
+}
+
+/* Value types are recognisable by their boxed MethodTable, _ZTV<n>Boxed_<T>;
+ * registering them lets the demangler tell struct specializations apart. */
+static void learn_value_types(az_analysis *a)
+{
+    for (size_t i = 0; i < a->img.nsymbols; i++) {
+        const char *n = a->img.symbols[i].name;
+        if (!n || strncmp(n, "_ZTV", 4) != 0)
+            continue;
+        const char *p = n + 4;
+        while (*p >= '0' && *p <= '9')
+            p++;
+        if (p > n + 4 && strncmp(p, "Boxed_", 6) == 0)
+            az_names_add_value_type(a->names, p + 6);
+        else if (strncmp(n, "??_7Boxed_", 10) == 0) {
+            const char *end = strstr(n, "@@6B@");
+            if (end) {
+                char *t = az_arena_strndup(&a->arena, n + 10, (size_t)(end - n - 10));
+                az_names_add_value_type(a->names, t);
+            }
+        }
+    }
+}
+
+static az_status load_framework_file(az_analysis *a, const char *path, az_error *err)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return az_fail(err, AZ_ERR_USAGE, "%s: cannot open framework list", path);
+    char line[1024];
+    while (fgets(line, sizeof line, f)) {
+        size_t n = strcspn(line, "\r\n");
+        line[n] = 0;
+        char *s = line;
+        while (*s == ' ' || *s == '\t')
+            s++;
+        if (!*s || *s == '#')
+            continue;
+        az_names_add_assembly(a->names, s, true);
+    }
+    fclose(f);
+    return AZ_OK;
+}
+
+az_status az_analyze(const uint8_t *data, uint64_t size, const char *path, const az_options *opts,
+                     az_analysis *out, az_error *err)
+{
+    static const az_options no_options;
+    if (!opts)
+        opts = &no_options;
+    memset(out, 0, sizeof *out);
+    const char *name = path ? path : "<input>";
+    if (size == 0)
+        return az_fail(err, AZ_ERR_FORMAT, "%s: file is empty", name);
+
+    az_image_init(&out->img, name, data, size);
+    az_status st;
+    if (az_elf_sniff(data, size)) {
+        st = az_elf_read(&out->img, err);
+    } else if (size >= 2 && data[0] == 'M' && data[1] == 'Z') {
+        st = az_fail(err, AZ_ERR_UNSUPPORTED, "%s: PE files are not supported yet (ELF only)", name);
+    } else if (size >= 4 && ((data[0] == 0xcf && data[1] == 0xfa && data[2] == 0xed && data[3] == 0xfe) ||
+                             (data[0] == 0xca && data[1] == 0xfe && data[2] == 0xba && data[3] == 0xbe))) {
+        st = az_fail(err, AZ_ERR_UNSUPPORTED, "%s: Mach-O files are not supported yet (ELF only)", name);
+    } else {
+        st = az_fail(err, AZ_ERR_FORMAT, "%s: not an executable (no ELF, PE or Mach-O signature)", name);
+    }
+    if (st != AZ_OK) {
+        az_image_free(&out->img);
+        return st;
+    }
+    az_arena_init(&out->arena);
+
+    /* A stripped binary: symbols come from its separate debug file. */
+    if (!out->img.has_symtab && path && !opts->no_debug_file) {
+        az_input dbg;
+        if (az_debugfile_find(&out->img, opts->debug_file, opts->debug_root, &dbg)) {
+            az_error derr = { 0 };
+            if (az_elf_add_debug_file(&out->img, dbg.data, dbg.size, dbg.path, &derr) == AZ_OK) {
+                out->debug_input = dbg;
+                out->img.debug_file = out->img.symbols_from ? out->img.symbols_from : dbg.path;
+                out->img.debug_file = az_arena_strdup(&out->img.arena, dbg.path);
+            } else {
+                az_image_warn(&out->img, "debug file refused: %s", derr.msg);
+                az_input_close(&dbg);
+            }
+        }
+    } else if (opts->debug_file && out->img.has_symtab) {
+        az_image_warn(&out->img, "%s has its own symbol table; --debug-file %s not needed and not used",
+                      name, opts->debug_file);
+    }
+    az_image_finish(&out->img);
+
+    out->native_aot = detect_native_aot(&out->img);
+    out->dotnet_version = parse_dotnet_version(&out->arena, out->img.compiler_comment);
+    bool any_symbols = false;
+    for (size_t i = 0; i < out->img.nsymbols && !any_symbols; i++)
+        any_symbols = !out->img.symbols[i].dynamic;
+    out->symbols = out->img.has_symtab ? AZ_SYMBOLS_FULL
+                   : (out->img.nsymbols ? AZ_SYMBOLS_PARTIAL : AZ_SYMBOLS_NONE);
+    if (out->img.has_symtab && !any_symbols)
+        out->symbols = AZ_SYMBOLS_PARTIAL;
+
+    out->names = az_names_new();
+    if (opts->framework_file) {
+        az_names_free(out->names);
+        out->names = az_names_new_empty();
+        if (load_framework_file(out, opts->framework_file, err) != AZ_OK) {
+            az_analysis_free(out);
+            return err ? err->status : AZ_ERR_USAGE;
+        }
+    }
+    for (size_t i = 0; i < opts->napp_assemblies; i++)
+        az_names_add_assembly(out->names, opts->app_assemblies[i], false);
+    learn_value_types(out);
+
+    out->nat = az_xcalloc(1, sizeof *out->nat);
+    if (out->native_aot)
+        az_nativeaot_load(out, out->nat);
+    if (!out->dotnet_version && out->nat->rtr.found)
+        out->dotnet_version = dotnet_version_from_header(out->nat->rtr.major);
+    az_runtimeparts_load(out);
+
+    az_attribute(out);
+
+    if (out->file_total != out->img.size)
+        az_image_warn(&out->img, "internal: attributed %llu file bytes of %llu",
+                      (unsigned long long)out->file_total, (unsigned long long)out->img.size);
+    return AZ_OK;
+}
+
+void az_analysis_free(az_analysis *a)
+{
+    if (a->nat) {
+        az_nativeaot_free(a->nat);
+        free(a->nat);
+    }
+    free(a->entities);
+    free(a->by_addr);
+    free(a->section_file);
+    free(a->section_vm);
+    if (a->names)
+        az_names_free(a->names);
+    az_runtimeparts_free(a);
+    az_image_free(&a->img);
+    az_input_close(&a->debug_input);
+    az_arena_free(&a->arena);
+    memset(a, 0, sizeof *a);
+}
