@@ -42,6 +42,7 @@ void az_image_free(az_image *img)
     free(img->fixups);
     free(img->debug_sections);
     free(img->warnings);
+    free(img->by_vm);
     az_arena_free(&img->arena);
     memset(img, 0, sizeof *img);
 }
@@ -130,10 +131,31 @@ static int cmp_fixup(const void *a, const void *b)
     return x->addr < y->addr ? -1 : x->addr > y->addr;
 }
 
+static int cmp_section_vm(const void *x, const void *y, void *ctx)
+{
+    const az_image *img = ctx;
+    const az_section *a = &img->sections[*(const size_t *)x], *b = &img->sections[*(const size_t *)y];
+    if (a->vm_addr != b->vm_addr)
+        return a->vm_addr < b->vm_addr ? -1 : 1;
+    return *(const size_t *)x < *(const size_t *)y ? -1 : 1;
+}
+
+static bool is_mapped(const az_section *s)
+{
+    return (s->flags & AZ_SEC_ALLOC) && s->vm_size;
+}
+
 void az_image_finish(az_image *img)
 {
     if (img->nfixups > 1)
         qsort(img->fixups, img->nfixups, sizeof *img->fixups, cmp_fixup);
+    free(img->by_vm);
+    img->by_vm = az_xmalloc((img->nsections ? img->nsections : 1) * sizeof *img->by_vm);
+    img->nby_vm = 0;
+    for (size_t i = 0; i < img->nsections; i++)
+        if (is_mapped(&img->sections[i]))
+            img->by_vm[img->nby_vm++] = i;
+    qsort_r(img->by_vm, img->nby_vm, sizeof *img->by_vm, cmp_section_vm, img);
 }
 
 const az_section *az_image_find_section(const az_image *img, const char *name)
@@ -146,6 +168,24 @@ const az_section *az_image_find_section(const az_image *img, const char *name)
 
 const az_section *az_image_section_at(const az_image *img, uint64_t addr)
 {
+    if (img->by_vm) {
+        /* The section starting at or below addr; a damaged file may have
+         * overlapping sections, so look at a few candidates below. */
+        size_t lo = 0, hi = img->nby_vm;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (img->sections[img->by_vm[mid]].vm_addr <= addr)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        for (size_t k = lo, tries = 0; k-- > 0 && tries < 4; tries++) {
+            const az_section *s = &img->sections[img->by_vm[k]];
+            if (addr - s->vm_addr < s->vm_size)
+                return s;
+        }
+        return NULL;
+    }
     for (size_t i = 0; i < img->nsections; i++) {
         const az_section *s = &img->sections[i];
         if ((s->flags & AZ_SEC_ALLOC) && s->vm_size && addr >= s->vm_addr && addr - s->vm_addr < s->vm_size)

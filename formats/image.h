@@ -140,6 +140,9 @@ typedef struct az_image {
     size_t ndebug_sections, cap_debug_sections;
 
     const char **warnings; size_t nwarnings, cap_warnings;
+
+    /* Mapped sections by address, built by az_image_finish for fast lookups. */
+    size_t *by_vm; size_t nby_vm;
 } az_image;
 
 void az_image_init(az_image *img, const char *path, const uint8_t *data, uint64_t size);
@@ -156,7 +159,8 @@ void az_image_add_debug_section(az_image *img, const char *name, const uint8_t *
                                 bool compressed);
 void az_image_warn(az_image *img, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Sorts the fixups; call once after all readers ran. */
+/* Sorts the fixups and indexes sections by address; call once after all
+ * readers ran (lookups before it scan linearly). */
 void az_image_finish(az_image *img);
 
 const az_section *az_image_find_section(const az_image *img, const char *name);

@@ -116,6 +116,49 @@ static void learn_value_types(az_analysis *a)
     }
 }
 
+/* ILC's identifier sanitization: letters, digits and '_' stay, anything else
+ * becomes '_' (nativeaot-format.md §1.2). */
+static void sanitize(const char *in, char *out, size_t cap)
+{
+    size_t j = 0;
+    for (const char *p = in; *p && j + 1 < cap; p++) {
+        unsigned char ch = (unsigned char)*p;
+        bool keep = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_';
+        out[j++] = keep ? (char)ch : '_';
+    }
+    out[j] = 0;
+}
+
+/* The entry assembly: ILC names the synthesized entry point
+ * `<asm>__Module___StartupCodeMain`.  Its display name is the published
+ * binary's name when that sanitizes to the same prefix (the default:
+ * `WebApi.Sample` -> `WebApi_Sample`), else the sanitized form itself. */
+static void learn_entry_assembly(az_analysis *a)
+{
+    static const char suffix[] = "__Module___StartupCodeMain";
+    for (size_t i = 0; i < a->img.nsymbols; i++) {
+        const char *n = a->img.symbols[i].name;
+        size_t len = n ? strlen(n) : 0;
+        /* Markers such as `_lsda0<asm>__Module___StartupCodeMain` end alike. */
+        if (len <= sizeof suffix - 1 || n[0] == '_' || strcmp(n + len - (sizeof suffix - 1), suffix) != 0)
+            continue;
+        char asm_mangled[512];
+        size_t alen = len - (sizeof suffix - 1);
+        if (alen >= sizeof asm_mangled)
+            return;
+        memcpy(asm_mangled, n, alen);
+        asm_mangled[alen] = 0;
+        const char *base = strrchr(a->img.path, '/');
+        base = base ? base + 1 : a->img.path;
+        char base_mangled[512];
+        sanitize(base, base_mangled, sizeof base_mangled);
+        const char *display = strcmp(base_mangled, asm_mangled) == 0 ? base : asm_mangled;
+        if (!az_names_is_framework(a->names, display))
+            az_names_add_assembly(a->names, az_arena_strdup(&a->arena, display), false);
+        return;
+    }
+}
+
 static az_status load_framework_file(az_analysis *a, const char *path, az_error *err)
 {
     FILE *f = fopen(path, "r");
@@ -207,6 +250,7 @@ az_status az_analyze(const uint8_t *data, uint64_t size, const char *path, const
     for (size_t i = 0; i < opts->napp_assemblies; i++)
         az_names_add_assembly(out->names, opts->app_assemblies[i], false);
     learn_value_types(out);
+    learn_entry_assembly(out);
 
     out->nat = az_xcalloc(1, sizeof *out->nat);
     if (out->native_aot)
@@ -232,6 +276,8 @@ void az_analysis_free(az_analysis *a)
     free(a->entities);
     free(a->by_addr);
     free(a->section_file);
+    free(a->label_slots);
+    free(a->section_buckets);
     free(a->section_vm);
     if (a->names)
         az_names_free(a->names);

@@ -95,6 +95,10 @@ typedef struct az_analysis {
     size_t *by_addr;           /* symbol entities with a nonzero extent, by start */
     size_t nby_addr;
 
+    size_t *label_slots;       /* hash of fallback labels -> entity */
+    size_t cap_label_slots, nlabels;
+    az_bucket *section_buckets;/* bucket of each section's unexplained bytes */
+
     struct az_nativeaot *nat;  /* module header and rebuilt hydrated data */
     struct az_cu_range *cus;   /* compile units of the native runtime, by address */
     size_t ncus;

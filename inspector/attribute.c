@@ -28,15 +28,41 @@ static size_t add_entity(az_analysis *a)
     return a->nentities++;
 }
 
+static uint64_t label_hash(const char *label, az_bucket bucket)
+{
+    return az_hash_bytes(label, strlen(label)) * 31 + (uint64_t)bucket;
+}
+
+static void label_rehash(az_analysis *a)
+{
+    size_t cap = a->cap_label_slots ? a->cap_label_slots * 2 : 256;
+    size_t *slots = az_xmalloc(cap * sizeof *slots);
+    for (size_t i = 0; i < cap; i++)
+        slots[i] = SIZE_MAX;
+    for (size_t i = 0; i < a->cap_label_slots; i++) {
+        size_t e = a->label_slots[i];
+        if (e == SIZE_MAX)
+            continue;
+        size_t j = label_hash(a->entities[e].raw, a->entities[e].bucket) & (cap - 1);
+        while (slots[j] != SIZE_MAX)
+            j = (j + 1) & (cap - 1);
+        slots[j] = e;
+    }
+    free(a->label_slots);
+    a->label_slots = slots;
+    a->cap_label_slots = cap;
+}
+
 size_t az_label_entity(az_analysis *a, const char *label, az_bucket bucket, const char *group)
 {
-    /* Fallback labels are few (sections, tables); a linear scan is enough. */
-    for (size_t i = a->nentities; i-- > 0;) {
-        const az_entity *e = &a->entities[i];
-        if (e->is_symbol)
-            break; /* symbol entities come first; labels follow them */
+    if ((a->nlabels + 1) * 2 > a->cap_label_slots)
+        label_rehash(a);
+    size_t j = label_hash(label, bucket) & (a->cap_label_slots - 1);
+    while (a->label_slots[j] != SIZE_MAX) {
+        const az_entity *e = &a->entities[a->label_slots[j]];
         if (e->bucket == bucket && strcmp(e->raw, label) == 0)
-            return i;
+            return a->label_slots[j];
+        j = (j + 1) & (a->cap_label_slots - 1);
     }
     size_t i = add_entity(a);
     az_entity *e = &a->entities[i];
@@ -45,6 +71,8 @@ size_t az_label_entity(az_analysis *a, const char *label, az_bucket bucket, cons
     e->dm.overload = -1;
     e->bucket = bucket;
     e->group = group ? group : label;
+    a->label_slots[j] = i;
+    a->nlabels++;
     return i;
 }
 
@@ -145,9 +173,9 @@ static void collect_symbol_entities(az_analysis *a)
                                     !c->dm.managed);
         if (alias) {
             /* An alias: keep the preferred name; remember a size it may add. */
-            az_entity *prev = &a->entities[a->nentities - 1];
-            if (!prev->extent && c->sym->size)
-                prev->extent = c->sym->size;
+            az_entity *kept = &a->entities[a->nentities - 1];
+            if (!kept->extent && c->sym->size)
+                kept->extent = c->sym->size;
             continue;
         }
         size_t k = add_entity(a);
@@ -225,7 +253,7 @@ static size_t region_fallback(az_analysis *a, const az_region *r)
     if (r->has_owner) {
         const az_section *os = az_image_section_at(&a->img, r->owner_addr);
         if (os) {
-            az_bucket ob = az_section_bucket(a, os);
+            az_bucket ob = a->section_buckets[os - a->img.sections];
             if (r->kind == AZ_RGN_UNWIND || r->kind == AZ_RGN_UNWIND_INDEX || r->kind == AZ_RGN_LSDA) {
                 if (ob == AZ_BUCKET_MANAGED || ob == AZ_BUCKET_RUNTIME) {
                     b = ob;
@@ -250,6 +278,8 @@ static const char *section_group(const az_analysis *a, const az_section *s, az_b
                                         : "managed code (names unavailable)";
     if (b == AZ_BUCKET_RUNTIME && !a->img.has_symtab)
         return "native code and data (names unavailable)";
+    if (b == AZ_BUCKET_COMPILER && (s->flags & AZ_SEC_ZEROFILL))
+        return "type data rebuilt at start-up (names unavailable)";
     if (b == AZ_BUCKET_COMPILER)
         return az_arena_printf((az_arena *)&a->arena, "[section %s]", s->name);
     if (b == AZ_BUCKET_DEBUG)
@@ -272,6 +302,10 @@ static void add_claims(az_analysis *a, maps *m)
     }
     az_extents_claim_padding(a, &m->vm, &m->file, PRIO_PADDING);
 
+    /* Regions come in runs of one table; remember the last fallback. */
+    const char *last_label = NULL;
+    const az_section *last_owner_sec = NULL;
+    size_t last_fallback = SIZE_MAX;
     for (size_t i = 0; i < img->nregions; i++) {
         const az_region *r = &img->regions[i];
         size_t owner = r->has_owner ? az_entity_at(a, r->owner_addr) : SIZE_MAX;
@@ -281,7 +315,13 @@ static void add_claims(az_analysis *a, maps *m)
             label = label_id(owner, region_facet(r->kind));
             prio = PRIO_OWNED;
         } else {
-            label = label_id(region_fallback(a, r), AZ_FACET_BODY);
+            const az_section *os = r->has_owner ? az_image_section_at(img, r->owner_addr) : NULL;
+            if (r->label != last_label || os != last_owner_sec || last_fallback == SIZE_MAX) {
+                last_fallback = region_fallback(a, r);
+                last_label = r->label;
+                last_owner_sec = os;
+            }
+            label = label_id(last_fallback, AZ_FACET_BODY);
             prio = PRIO_REGION;
         }
         if (r->vm_size)
@@ -294,7 +334,7 @@ static void add_claims(az_analysis *a, maps *m)
 
     for (size_t i = 0; i < img->nsections; i++) {
         const az_section *s = &img->sections[i];
-        az_bucket b = az_section_bucket(a, s);
+        az_bucket b = a->section_buckets[i];
         const char *label = az_arena_printf(&a->arena, "[section %s]", s->name);
         size_t e = az_label_entity(a, label, b, section_group(a, s, b));
         a->entities[e].section = s->name;
@@ -408,6 +448,9 @@ static void tally(uint32_t label, uint64_t start, uint64_t len, void *p)
 
 void az_attribute(az_analysis *a)
 {
+    a->section_buckets = az_xmalloc((a->img.nsections ? a->img.nsections : 1) * sizeof *a->section_buckets);
+    for (size_t i = 0; i < a->img.nsections; i++)
+        a->section_buckets[i] = az_section_bucket(a, &a->img.sections[i]);
     collect_symbol_entities(a);
     az_extents_compute(a);
 

@@ -24,6 +24,16 @@ void az_rangemap_add(az_rangemap *m, uint64_t start, uint64_t len, uint32_t labe
     uint64_t end = start + len;
     if (end < start)
         end = UINT64_MAX; /* clamp a range that wraps the address space */
+    /* Sources often add runs of adjacent ranges for one label (the commands
+     * that rebuild one MethodTable, the entries of one table): extend the
+     * previous claim instead of adding another. */
+    if (m->n > 0) {
+        az_claim *last = &m->claims[m->n - 1];
+        if (last->label == label && last->priority == priority && last->end == start) {
+            last->end = end;
+            return;
+        }
+    }
     az_grow(&m->claims, &m->cap, m->n + 1, sizeof *m->claims);
     m->claims[m->n++] = (az_claim){ start, end, label, priority };
 }

@@ -23,6 +23,8 @@ typedef struct az_rangemap {
 
 void az_rangemap_init(az_rangemap *m);
 void az_rangemap_free(az_rangemap *m);
+/* Adds a claim; one that continues the previous claim's label and priority
+ * exactly where it ended extends it. */
 void az_rangemap_add(az_rangemap *m, uint64_t start, uint64_t len, uint32_t label, uint8_t priority);
 
 /* Calls out(label, start, len, ctx) once per maximal run of bytes won by the
