@@ -42,6 +42,7 @@ static const char usage_text[] =
     "  -s, --sort KEY        file (default) or vm\n"
     "      --debug-file PATH use this separate debug file (.dbg) for symbols\n"
     "      --no-debug-file   do not look for a separate debug file\n"
+    "      --debug-root DIR  look under DIR instead of /usr/lib/debug\n"
     "      --framework-list FILE  assembly names (one per line) that count as\n"
     "                        framework, replacing the built-in list\n"
     "      --app-assembly NAME    count this assembly as app (repeatable)\n"

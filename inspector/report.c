@@ -139,7 +139,7 @@ static json_t *row_json(const az_rollup *r, size_t i, int depth, size_t limit)
     json_t *kids = json_array();
     if (depth > 0) {
         size_t n = row->nchildren;
-        if (limit && n > limit)
+        if (limit && n > limit + 1)
             n = limit;
         for (size_t k = 0; k < n; k++)
             json_array_append_new(kids, row_json(r, row->children[k], depth - 1, limit));
@@ -163,18 +163,18 @@ static json_t *row_json(const az_rollup *r, size_t i, int depth, size_t limit)
 
 /* Text rows of a rollup, depth-first, with "[N others]" after `limit` rows. */
 static void text_rows(FILE *out, const az_analysis *a, const az_rollup *r, size_t i, int indent, int depth,
-                      size_t limit)
+                      size_t limit, size_t top_limit)
 {
     const az_row *row = &r->rows[i];
     if (depth <= 0)
         return;
     size_t n = row->nchildren;
-    if (limit && n > limit)
-        n = limit;
+    if (top_limit && n > top_limit + 1) /* "[1 others]" would hide nothing */
+        n = top_limit;
     for (size_t k = 0; k < n; k++) {
         const az_row *c = &r->rows[row->children[k]];
         text_row(out, a, indent, c->label, c->file, c->vm);
-        text_rows(out, a, r, row->children[k], indent + 1, depth - 1, limit);
+        text_rows(out, a, r, row->children[k], indent + 1, depth - 1, limit, limit);
     }
     if (n < row->nchildren) {
         uint64_t f = 0, v = 0;
@@ -189,14 +189,14 @@ static void text_rows(FILE *out, const az_analysis *a, const az_rollup *r, size_
 }
 
 static void csv_rows(FILE *out, const az_rollup *r, size_t i, const char **path, int level, int depth,
-                     size_t limit, int ncols)
+                     size_t limit, size_t top_limit, int ncols)
 {
     const az_row *row = &r->rows[i];
     if (level >= depth)
         return;
     size_t n = row->nchildren;
-    if (limit && n > limit)
-        n = limit;
+    if (top_limit && n > top_limit + 1)
+        n = top_limit;
     for (size_t k = 0; k < n; k++) {
         const az_row *c = &r->rows[row->children[k]];
         path[level] = c->label;
@@ -206,7 +206,7 @@ static void csv_rows(FILE *out, const az_rollup *r, size_t i, const char **path,
         for (int col = 0; col < ncols; col++)
             csv_field(out, col <= level ? path[col] : "", false);
         fprintf(out, "%" PRIu64 ",%" PRIu64 "\n", c->file, c->vm);
-        csv_rows(out, r, row->children[k], path, level + 1, depth, limit, ncols);
+        csv_rows(out, r, row->children[k], path, level + 1, depth, limit, limit, ncols);
     }
 }
 
@@ -245,11 +245,11 @@ void az_view_summary(const az_analysis *a, const az_view_opts *o)
     } else if (o->format == AZ_OUT_CSV) {
         fprintf(o->out, "level,bucket,name,file_size,vm_size\n");
         const char *path[2];
-        csv_rows(o->out, &r, 0, path, 0, 2, o->limit, 2);
+        csv_rows(o->out, &r, 0, path, 0, 2, o->limit, 0, 2); /* every bucket */
     } else {
         text_header(a, o->out);
         text_columns(o->out, "BUCKET");
-        text_rows(o->out, a, &r, 0, 0, 2, o->limit);
+        text_rows(o->out, a, &r, 0, 0, 2, o->limit, 0); /* every bucket */
         text_row(o->out, a, 0, "TOTAL", r.rows[0].file, r.rows[0].vm);
     }
     az_rollup_free(&r);
@@ -277,11 +277,11 @@ void az_view_tree(const az_analysis *a, const az_view_opts *o)
     } else if (o->format == AZ_OUT_CSV) {
         fprintf(o->out, "level,owner,namespace,type,member,file_size,vm_size\n");
         const char *path[4];
-        csv_rows(o->out, &r, 0, path, 0, depth, o->limit, 4);
+        csv_rows(o->out, &r, 0, path, 0, depth, o->limit, o->limit, 4);
     } else {
         text_header(a, o->out);
         text_columns(o->out, "OWNER");
-        text_rows(o->out, a, &r, 0, 0, depth, o->limit);
+        text_rows(o->out, a, &r, 0, 0, depth, o->limit, o->limit);
         text_row(o->out, a, 0, o->filter.regex || o->filter.bucket >= 0 ? "TOTAL (filtered)" : "TOTAL",
                  r.rows[0].file, r.rows[0].vm);
     }
