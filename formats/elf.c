@@ -549,6 +549,55 @@ static void read_comment(az_image *img, az_cursor c)
     }
 }
 
+/* Reads the tables of a file's sections.  For the analysed binary
+ * (`main_file`) that is symbols, relocations, notes, debuglink and .comment,
+ * all charged to what they describe; for a separate debug file only its
+ * symbol table (when the binary has none) and debug sections. */
+static void read_tables(az_image *img, elf_file *f, const section_map *map, bool main_file)
+{
+    char build_id[129] = "", debuglink[256] = "";
+    uint32_t crc = 0;
+    for (size_t i = 1; i < f->shnum; i++) {
+        GElf_Shdr sh;
+        if (!get_shdr(f, i, &sh))
+            continue;
+        const char *name = section_name(f, &sh);
+        if (!name)
+            name = "";
+        az_cursor c;
+        bool have = section_bytes(f, &sh, &c) && sh.sh_type != SHT_NOBITS;
+        if (have && (sh.sh_flags & SHF_ALLOC) == 0 && is_debug_name(name))
+            az_image_add_debug_section(img, az_arena_strdup(&img->arena, name), c.base, c.size,
+                                       (sh.sh_flags & SHF_COMPRESSED) != 0);
+        if (!main_file) {
+            if (sh.sh_type == SHT_SYMTAB && !img->has_symtab)
+                read_symtab(img, f, &sh, name, map, false, false);
+            continue;
+        }
+        switch (sh.sh_type) {
+        case SHT_SYMTAB: read_symtab(img, f, &sh, name, map, false, true); break;
+        case SHT_DYNSYM: read_symtab(img, f, &sh, name, map, true, true); break;
+        case SHT_RELA: read_rela(img, f, &sh, name); break;
+        case SHT_RELR: read_relr(img, f, &sh, name); break;
+        case SHT_NOTE:
+            if (have && !build_id[0])
+                read_build_id(c, build_id, sizeof build_id);
+            break;
+        default: break;
+        }
+        if (have && strcmp(name, ".gnu_debuglink") == 0)
+            read_debuglink(c, debuglink, sizeof debuglink, &crc);
+        if (have && strcmp(name, ".comment") == 0)
+            read_comment(img, c);
+    }
+    if (build_id[0])
+        img->build_id = az_arena_strdup(&img->arena, build_id);
+    if (debuglink[0]) {
+        img->debuglink = az_arena_strdup(&img->arena, debuglink);
+        img->debuglink_crc = crc;
+    }
+}
+
 az_status az_elf_read(az_image *img, az_error *err)
 {
     elf_file f;
@@ -585,51 +634,7 @@ az_status az_elf_read(az_image *img, az_error *err)
     section_map map;
     read_sections(img, &f, &map);
 
-    /* Tables, in an order where sections and segments are known. */
-    char build_id[129] = "", debuglink[256] = "";
-    uint32_t crc = 0;
-    for (size_t i = 1; i < f.shnum; i++) {
-        GElf_Shdr sh;
-        if (!get_shdr(&f, i, &sh))
-            continue;
-        const char *name = section_name(&f, &sh);
-        if (!name)
-            name = "";
-        az_cursor c;
-        bool have = section_bytes(&f, &sh, &c) && sh.sh_type != SHT_NOBITS;
-        switch (sh.sh_type) {
-        case SHT_SYMTAB:
-            read_symtab(img, &f, &sh, name, &map, false, true);
-            break;
-        case SHT_DYNSYM:
-            read_symtab(img, &f, &sh, name, &map, true, true);
-            break;
-        case SHT_RELA:
-            read_rela(img, &f, &sh, name);
-            break;
-        case SHT_NOTE:
-            if (have && !build_id[0])
-                read_build_id(c, build_id, sizeof build_id);
-            break;
-        default:
-            break;
-        }
-        if (sh.sh_type == SHT_RELR)
-            read_relr(img, &f, &sh, name);
-        if (have && strcmp(name, ".gnu_debuglink") == 0)
-            read_debuglink(c, debuglink, sizeof debuglink, &crc);
-        if (have && strcmp(name, ".comment") == 0)
-            read_comment(img, c);
-        if (have && (sh.sh_flags & SHF_ALLOC) == 0 && is_debug_name(name))
-            az_image_add_debug_section(img, az_arena_strdup(&img->arena, name), c.base, c.size,
-                                       (sh.sh_flags & SHF_COMPRESSED) != 0);
-    }
-    if (build_id[0])
-        img->build_id = az_arena_strdup(&img->arena, build_id);
-    if (debuglink[0]) {
-        img->debuglink = az_arena_strdup(&img->arena, debuglink);
-        img->debuglink_crc = crc;
-    }
+    read_tables(img, &f, &map, true);
     if (img->has_symtab)
         img->symbols_from = img->path;
 
@@ -672,21 +677,7 @@ az_status az_elf_add_debug_file(az_image *img, const uint8_t *data, uint64_t siz
             map.to_image[i] = (int32_t)(s - img->sections);
     }
     size_t before = img->nsymbols;
-    for (size_t i = 1; i < f.shnum; i++) {
-        GElf_Shdr sh;
-        if (!get_shdr(&f, i, &sh))
-            continue;
-        const char *name = section_name(&f, &sh);
-        if (!name)
-            name = "";
-        az_cursor c;
-        bool have = section_bytes(&f, &sh, &c) && sh.sh_type != SHT_NOBITS;
-        if (sh.sh_type == SHT_SYMTAB && !img->has_symtab)
-            read_symtab(img, &f, &sh, name, &map, false, false);
-        if (have && (sh.sh_flags & SHF_ALLOC) == 0 && is_debug_name(name))
-            az_image_add_debug_section(img, az_arena_strdup(&img->arena, name), c.base, c.size,
-                                       (sh.sh_flags & SHF_COMPRESSED) != 0);
-    }
+    read_tables(img, &f, &map, false);
     if (img->nsymbols > before)
         img->symbols_from = az_arena_strdup(&img->arena, path);
     elf_file_close(&f);

@@ -120,6 +120,8 @@ const char *az_symbols_level_name(az_symbols_level l);
 
 /* The symbol entity whose extent contains VM address addr, or SIZE_MAX. */
 size_t az_entity_at(const az_analysis *a, uint64_t addr);
+/* How many entries of a->by_addr start at or below addr. */
+size_t az_entities_starting_by(const az_analysis *a, uint64_t addr);
 
 /* Analyses `size` bytes at `data`.  `path` names the input in messages and is
  * where separate debug files are looked for (NULL: no lookup).  The bytes

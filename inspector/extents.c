@@ -261,7 +261,7 @@ void az_extents_compute(az_analysis *a)
     qsort_r(a->by_addr, a->nby_addr, sizeof *a->by_addr, cmp_start, ents);
 }
 
-size_t az_entity_at(const az_analysis *a, uint64_t addr)
+size_t az_entities_starting_by(const az_analysis *a, uint64_t addr)
 {
     size_t lo = 0, hi = a->nby_addr;
     while (lo < hi) {
@@ -271,6 +271,12 @@ size_t az_entity_at(const az_analysis *a, uint64_t addr)
         else
             hi = mid;
     }
+    return lo;
+}
+
+size_t az_entity_at(const az_analysis *a, uint64_t addr)
+{
+    size_t lo = az_entities_starting_by(a, addr);
     /* Sized symbols may overlap their neighbours: look at a few starts below. */
     for (size_t k = lo, tries = 0; k-- > 0 && tries < 4; tries++) {
         const az_entity *e = &a->entities[a->by_addr[k]];

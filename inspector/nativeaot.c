@@ -415,14 +415,7 @@ static uint64_t owner_run(const az_analysis *a, uint64_t addr, uint64_t limit, s
         return left < limit ? left : limit;
     }
     /* No owner: run to the next entity start. */
-    size_t lo = 0, hi = a->nby_addr;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (a->entities[a->by_addr[mid]].addr <= addr)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
+    size_t lo = az_entities_starting_by(a, addr);
     if (lo < a->nby_addr) {
         uint64_t gap = a->entities[a->by_addr[lo]].addr - addr;
         return gap < limit ? gap : limit;
