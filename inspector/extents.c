@@ -150,6 +150,12 @@ static uint64_t node_length(const az_analysis *a, const az_entity *e, uint64_t s
     case AZ_KIND_WRITABLE_DATA:
     case AZ_KIND_GC_STATICS:
         return POINTER_SIZE;
+    case AZ_KIND_ASSOCIATED_DATA: {
+        /* MethodAssociatedDataNode: a flags byte, then one RELPTR32 (the
+         * unboxing stub target) when flag 1 is its only flag. */
+        const uint8_t *p = az_vm_bytes(a, n, e->addr, 1);
+        return p && p[0] == 1 ? 5 : 0;
+    }
     default:
         break;
     }
