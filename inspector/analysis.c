@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../formats/debugfile.h"
 #include "../formats/elf.h"
@@ -32,6 +33,12 @@ const char *az_facet_name(az_facet f)
 {
     static const char *const names[AZ_FACET__COUNT] = { "body", "unwind", "lsda", "reloc", "symtab" };
     return f < AZ_FACET__COUNT ? names[f] : "?";
+}
+
+int az_cpu_count(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (int)n : 1;
 }
 
 const char *az_symbols_level_name(az_symbols_level l)
@@ -95,7 +102,7 @@ static const char *dotnet_version_from_header(uint16_t major)
 
 /* Value types are recognisable by their boxed MethodTable, _ZTV<n>Boxed_<T>;
  * registering them lets the demangler tell struct specializations apart. */
-static void learn_value_types(az_analysis *a)
+static void learn_value_types(az_analysis *a, az_names *names)
 {
     for (size_t i = 0; i < a->img.nsymbols; i++) {
         const char *n = a->img.symbols[i].name;
@@ -105,12 +112,17 @@ static void learn_value_types(az_analysis *a)
         while (*p >= '0' && *p <= '9')
             p++;
         if (p > n + 4 && strncmp(p, "Boxed_", 6) == 0)
-            az_names_add_value_type(a->names, p + 6);
+            az_names_add_value_type(names, p + 6);
         else if (strncmp(n, "??_7Boxed_", 10) == 0) {
             const char *end = strstr(n, "@@6B@");
-            if (end) {
-                char *t = az_arena_strndup(&a->arena, n + 10, (size_t)(end - n - 10));
-                az_names_add_value_type(a->names, t);
+            /* The name set copies what it keeps; this may run on a worker
+             * thread, so nothing is allocated from the analysis here. */
+            size_t len = end ? (size_t)(end - n - 10) : 0;
+            char t[1024];
+            if (end && len < sizeof t) {
+                memcpy(t, n + 10, len);
+                t[len] = 0;
+                az_names_add_value_type(names, t);
             }
         }
     }
@@ -133,7 +145,7 @@ static void sanitize(const char *in, char *out, size_t cap)
  * `<asm>__Module___StartupCodeMain`.  Its display name is the published
  * binary's name when that sanitizes to the same prefix (the default:
  * `WebApi.Sample` -> `WebApi_Sample`), else the sanitized form itself. */
-static void learn_entry_assembly(az_analysis *a)
+static void learn_entry_assembly(az_analysis *a, az_names *names)
 {
     static const char suffix[] = "__Module___StartupCodeMain";
     for (size_t i = 0; i < a->img.nsymbols; i++) {
@@ -153,13 +165,13 @@ static void learn_entry_assembly(az_analysis *a)
         char base_mangled[512];
         sanitize(base, base_mangled, sizeof base_mangled);
         const char *display = strcmp(base_mangled, asm_mangled) == 0 ? base : asm_mangled;
-        if (!az_names_is_framework(a->names, display))
-            az_names_add_assembly(a->names, az_arena_strdup(&a->arena, display), false);
+        if (!az_names_is_framework(names, display))
+            az_names_add_assembly(names, display, false); /* copied by the name set */
         return;
     }
 }
 
-static az_status load_framework_file(az_analysis *a, const char *path, az_error *err)
+static az_status load_framework_file(az_names *names, const char *path, az_error *err)
 {
     FILE *f = fopen(path, "r");
     if (!f)
@@ -173,10 +185,35 @@ static az_status load_framework_file(az_analysis *a, const char *path, az_error 
             s++;
         if (!*s || *s == '#')
             continue;
-        az_names_add_assembly(a->names, s, true);
+        az_names_add_assembly(names, s, true);
     }
     fclose(f);
     return AZ_OK;
+}
+
+/* The name sets that resolve ILC's lossy names: the built-in framework list
+ * (or --framework-list), --app-assembly names, and what the binary tells. */
+static az_status make_names(az_analysis *a, const az_options *opts, az_names **out, az_error *err)
+{
+    az_names *names = opts->framework_file ? az_names_new_empty() : az_names_new();
+    if (opts->framework_file && load_framework_file(names, opts->framework_file, err) != AZ_OK) {
+        az_names_free(names);
+        return AZ_ERR_USAGE;
+    }
+    for (size_t i = 0; i < opts->napp_assemblies; i++)
+        az_names_add_assembly(names, opts->app_assemblies[i], false);
+    learn_value_types(a, names);
+    learn_entry_assembly(a, names);
+    *out = names;
+    return AZ_OK;
+}
+
+az_names *az_analysis_names(az_analysis *a)
+{
+    static const az_options none;
+    az_names *n = NULL;
+    make_names(a, a->opts ? a->opts : &none, &n, NULL);
+    return n;
 }
 
 az_status az_analyze(const uint8_t *data, uint64_t size, const char *path, const az_options *opts,
@@ -238,28 +275,22 @@ az_status az_analyze(const uint8_t *data, uint64_t size, const char *path, const
     if (out->img.has_symtab && !any_symbols)
         out->symbols = AZ_SYMBOLS_PARTIAL;
 
-    out->names = az_names_new();
-    if (opts->framework_file) {
-        az_names_free(out->names);
-        out->names = az_names_new_empty();
-        if (load_framework_file(out, opts->framework_file, err) != AZ_OK) {
-            az_analysis_free(out);
-            return err ? err->status : AZ_ERR_USAGE;
-        }
+    out->opts = opts;
+    az_runtimeparts_start(out);
+    if (make_names(out, opts, &out->names, err) != AZ_OK) {
+        az_analysis_free(out);
+        return err ? err->status : AZ_ERR_USAGE;
     }
-    for (size_t i = 0; i < opts->napp_assemblies; i++)
-        az_names_add_assembly(out->names, opts->app_assemblies[i], false);
-    learn_value_types(out);
-    learn_entry_assembly(out);
 
     out->nat = az_xcalloc(1, sizeof *out->nat);
     if (out->native_aot)
         az_nativeaot_load(out, out->nat);
     if (!out->dotnet_version && out->nat->rtr.found)
         out->dotnet_version = dotnet_version_from_header(out->nat->rtr.major);
-    az_runtimeparts_load(out);
 
     az_attribute(out);
+    az_runtimeparts_finish(out); /* also when nothing was classified */
+    out->opts = NULL;
 
     if (out->file_total != out->img.size)
         az_image_warn(&out->img, "internal: attributed %llu file bytes of %llu",
@@ -281,6 +312,9 @@ void az_analysis_free(az_analysis *a)
     free(a->section_vm);
     if (a->names)
         az_names_free(a->names);
+    if (a->worker_names)
+        az_names_free(a->worker_names);
+    az_arena_free(&a->worker_arena);
     az_runtimeparts_free(a);
     az_image_free(&a->img);
     az_input_close(&a->debug_input);

@@ -87,7 +87,10 @@ typedef struct az_analysis {
     az_image img;
     az_input debug_input;      /* the separate debug file, when one was used */
     az_names *names;
+    az_names *worker_names;    /* a copy for the second demangling thread, or NULL */
+    const az_options *opts;    /* during az_analyze only */
     az_arena arena;
+    az_arena worker_arena;     /* strings the second thread demangled */
 
     az_entity *entities;
     size_t nentities, cap_entities;
@@ -100,6 +103,7 @@ typedef struct az_analysis {
     az_bucket *section_buckets;/* bucket of each section's unexplained bytes */
 
     struct az_nativeaot *nat;  /* module header and rebuilt hydrated data */
+    struct az_runtimeparts_job *parts_job; /* DWARF being read on a thread */
     struct az_cu_range *cus;   /* compile units of the native runtime, by address */
     size_t ncus;
 
@@ -117,6 +121,13 @@ typedef struct az_analysis {
 } az_analysis;
 
 const char *az_symbols_level_name(az_symbols_level l);
+
+/* Online processors (at least 1). */
+int az_cpu_count(void);
+
+/* A fresh name set for this binary (built-in names, options, what the
+ * binary tells); NULL when --framework-list cannot be read. */
+az_names *az_analysis_names(az_analysis *a);
 
 /* The symbol entity whose extent contains VM address addr, or SIZE_MAX. */
 size_t az_entity_at(const az_analysis *a, uint64_t addr);

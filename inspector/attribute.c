@@ -1,11 +1,13 @@
 #include "attribute.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "classify.h"
 #include "extents.h"
 #include "nativeaot.h"
+#include "runtimeparts.h"
 #include "rangemap.h"
 
 /* Claim priorities: lower wins where claims overlap. */
@@ -101,21 +103,22 @@ static bool is_linker_marker(const char *n)
            strncmp(n, "lsection", 8) == 0;
 }
 
+/* A symbol to become an entity: sorted by place first (small, so sorting
+ * moves little), demangled in that order, then ranked among its aliases. */
 typedef struct candidate {
+    uint64_t addr;
+    int32_t section;
+    int32_t rank;    /* lower is preferred among aliases at one address */
     const az_symbol *sym;
-    az_demangled dm;
-    int rank; /* lower is preferred among aliases at one address */
 } candidate;
 
-static int cmp_candidate(const void *x, const void *y)
+static int cmp_place(const void *x, const void *y)
 {
     const candidate *a = x, *b = y;
-    if (a->sym->section != b->sym->section)
-        return a->sym->section < b->sym->section ? -1 : 1;
-    if (a->sym->addr != b->sym->addr)
-        return a->sym->addr < b->sym->addr ? -1 : 1;
-    if (a->rank != b->rank)
-        return a->rank < b->rank ? -1 : 1;
+    if (a->section != b->section)
+        return a->section < b->section ? -1 : 1;
+    if (a->addr != b->addr)
+        return a->addr < b->addr ? -1 : 1;
     return strcmp(a->sym->name, b->sym->name);
 }
 
@@ -136,6 +139,82 @@ static int alias_rank(const az_symbol *s, const az_demangled *dm)
     return r;
 }
 
+typedef struct demangle_job {
+    candidate *cands;
+    az_demangled *dms;       /* out: one per candidate */
+    size_t n;
+    const az_image *img;
+    const az_names *names;   /* NULL: build one (the worker's own) */
+    az_analysis *a;
+    az_arena *arena;
+} demangle_job;
+
+static void *demangle_range(void *p)
+{
+    demangle_job *job = p;
+    if (!job->names)
+        job->names = job->a->worker_names = az_analysis_names(job->a);
+    for (size_t i = 0; i < job->n; i++) {
+        candidate *c = &job->cands[i];
+        az_demangled *dm = &job->dms[i];
+        const az_section *sec = &job->img->sections[c->section];
+        az_demangle(c->sym->name, job->names, job->arena, dm);
+        if (!dm->managed && !(sec->flags & AZ_SEC_EXEC) && dm->kind == AZ_KIND_NATIVE_CODE)
+            dm->kind = AZ_KIND_NATIVE_DATA;
+        c->rank = alias_rank(c->sym, dm);
+    }
+    return NULL;
+}
+
+/* Demangles every candidate; with a second name set, the second half runs
+ * on another thread (nm | c++filt, the baseline, is two processes too). */
+static void demangle_all(az_analysis *a, candidate *cands, az_demangled *dms, size_t n)
+{
+    demangle_job jobs[2] = {
+        { cands, dms, n, &a->img, a->names, a, &a->arena },
+        { NULL, NULL, 0, &a->img, NULL, a, &a->worker_arena },
+    };
+    pthread_t worker;
+    bool threaded = false;
+    /* A second name set is only worth building for a large table. */
+    if (n >= 20000 && az_cpu_count() > 1) {
+        jobs[0].n = n / 2;
+        jobs[1].cands = cands + n / 2;
+        jobs[1].dms = dms + n / 2;
+        jobs[1].n = n - n / 2;
+        threaded = pthread_create(&worker, NULL, demangle_range, &jobs[1]) == 0;
+        if (!threaded)
+            jobs[0].n = n;
+    }
+    demangle_range(&jobs[0]);
+    if (threaded)
+        pthread_join(worker, NULL);
+}
+
+/* Puts aliases at one address in order of preference (rank, then name);
+ * such groups are a handful of symbols at most. */
+static void rank_aliases(candidate *c, size_t *order, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        order[i] = i;
+    for (size_t i = 0; i < n;) {
+        size_t j = i + 1;
+        while (j < n && c[j].section == c[i].section && c[j].addr == c[i].addr)
+            j++;
+        for (size_t k = i + 1; k < j; k++) {
+            size_t v = order[k], m = k;
+            while (m > i && (c[order[m - 1]].rank > c[v].rank ||
+                             (c[order[m - 1]].rank == c[v].rank &&
+                              strcmp(c[order[m - 1]].sym->name, c[v].sym->name) > 0))) {
+                order[m] = order[m - 1];
+                m--;
+            }
+            order[m] = v;
+        }
+        i = j;
+    }
+}
+
 static void collect_symbol_entities(az_analysis *a)
 {
     az_image *img = &a->img;
@@ -150,27 +229,32 @@ static void collect_symbol_entities(az_analysis *a)
             continue; /* .tbss takes no address space of its own */
         if (is_linker_marker(s->name))
             continue;
-        candidate *c = &cands[n];
-        c->sym = s;
-        az_demangle(s->name, a->names, &a->arena, &c->dm);
-        if (c->dm.kind == AZ_KIND_LSDA_LABEL || c->dm.kind == AZ_KIND_FRAME_LABEL)
-            continue; /* markers inside unwind data; FDEs charge those bytes */
-        if (!c->dm.managed && !(sec->flags & AZ_SEC_EXEC) && c->dm.kind == AZ_KIND_NATIVE_CODE)
-            c->dm.kind = AZ_KIND_NATIVE_DATA;
-        c->rank = alias_rank(s, &c->dm);
-        n++;
+        cands[n++] = (candidate){ s->addr, s->section, 0, s };
     }
-    qsort(cands, n, sizeof *cands, cmp_candidate);
+    qsort(cands, n, sizeof *cands, cmp_place);
+    az_demangled *dms = az_xmalloc((n ? n : 1) * sizeof *dms);
+    demangle_all(a, cands, dms, n);
+    az_runtimeparts_finish(a); /* native symbols are classified by unit below */
+    size_t *order = az_xmalloc((n ? n : 1) * sizeof *order);
+    rank_aliases(cands, order, n);
+    az_grow(&a->entities, &a->cap_entities, n + 64, sizeof *a->entities);
 
+    const candidate *prev = NULL;
+    const az_demangled *prev_dm = NULL;
     for (size_t i = 0; i < n; i++) {
-        const candidate *c = &cands[i];
+        const candidate *c = &cands[order[i]];
+        const az_demangled *dm = &dms[order[i]];
+        /* Markers inside unwind data are not things: FDEs charge those bytes. */
+        if (dm->kind == AZ_KIND_LSDA_LABEL || dm->kind == AZ_KIND_FRAME_LABEL)
+            continue;
         /* Two ILC nodes may share an address (an empty node, or one whose
          * bytes start before its symbol); anything else at one address is an
          * alias of the same thing. */
-        const candidate *prev = i > 0 ? &cands[i - 1] : NULL;
-        bool same_place = prev && prev->sym->section == c->sym->section && prev->sym->addr == c->sym->addr;
-        bool alias = same_place && (strcmp(prev->sym->name, c->sym->name) == 0 || !prev->dm.managed ||
-                                    !c->dm.managed);
+        bool same_place = prev && prev->section == c->section && prev->addr == c->addr;
+        bool alias = same_place && (strcmp(prev->sym->name, c->sym->name) == 0 || !prev_dm->managed ||
+                                    !dm->managed);
+        prev = c;
+        prev_dm = dm;
         if (alias) {
             /* An alias: keep the preferred name; remember a size it may add. */
             az_entity *kept = &a->entities[a->nentities - 1];
@@ -180,16 +264,18 @@ static void collect_symbol_entities(az_analysis *a)
         }
         size_t k = add_entity(a);
         az_entity *e = &a->entities[k];
-        const az_section *sec = &img->sections[c->sym->section];
+        const az_section *sec = &img->sections[c->section];
         e->raw = c->sym->name;
-        e->dm = c->dm;
+        e->dm = *dm;
         e->section = sec->name;
-        e->addr = c->sym->addr;
+        e->addr = c->addr;
         e->extent = c->sym->size; /* 0: unknown until extents are computed */
         e->is_symbol = true;
         az_classify_symbol(a, e, sec);
     }
     a->nsymbol_entities = a->nentities;
+    free(order);
+    free(dms);
     free(cands);
 }
 

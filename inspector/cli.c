@@ -228,6 +228,10 @@ int az_cli_main(int argc, char **argv)
     if (!limit_set && view.format == AZ_OUT_TEXT)
         view.limit = strcmp(command, "symbols") == 0 ? 50 : (strcmp(command, "sections") == 0 ? 0 : 10);
 
+    /* Views can print a million rows: buffer stdout in large blocks. */
+    static char outbuf[1 << 16];
+    setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
+
     az_error err = { 0 };
     az_input in;
     az_analysis a;

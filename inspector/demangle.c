@@ -23,7 +23,16 @@
  * MAX_TYPES, and names longer than MAX_PARSE_LEN are classified by prefix
  * only.  Work happens in fixed buffers on the stack (output strings are
  * truncated at their sizes) and the results are copied into the caller's
- * arena at the end; nothing is shared between calls. */
+ * arena at the end.  Between calls only the memo kept in the az_names is
+ * shared (see "memo" below): parts of names that repeat across symbols are
+ * parsed once.  That makes az_demangle unsafe to call from several threads
+ * with one az_names.
+ *
+ * Speed: a large binary has over 100,000 symbols, so the scans avoid
+ * needless work: character classes come from a table, table probes stop as
+ * soon as no longer name can match (az_names_probe), and several questions
+ * asked of the same text are answered in one pass (find_cg_marks,
+ * match_cg_c). */
 #include "demangle.h"
 
 #include <stdio.h>
@@ -45,13 +54,44 @@ enum {
 
 /* ---- small text helpers ----------------------------------------------------- */
 
-static bool is_lower(char c) { return c >= 'a' && c <= 'z'; }
-static bool is_upper(char c) { return c >= 'A' && c <= 'Z'; }
-static bool is_alpha(char c) { return is_lower(c) || is_upper(c); }
-static bool is_digit(char c) { return c >= '0' && c <= '9'; }
-static bool is_alnum(char c) { return is_alpha(c) || is_digit(c); }
-static bool is_ident(char c) { return is_alnum(c) || c == '_'; }
-static bool is_hex_upper(char c) { return is_digit(c) || (c >= 'A' && c <= 'F'); }
+/* Character classes by table: the scanners below test every byte of every
+ * name, and one load beats a chain of range compares. */
+enum {
+    CC_LOWER = 1, CC_UPPER = 2, CC_DIGIT = 4, CC_UNDERSCORE = 8, CC_HEXU = 16,
+    CC_ALPHA = CC_LOWER | CC_UPPER,
+    CC_ALNUM = CC_ALPHA | CC_DIGIT,
+    CC_IDENT = CC_ALNUM | CC_UNDERSCORE,
+    CC_NAME = 32, /* what ILC-mangled names are made of: CC_IDENT and '<', '>', ',' */
+};
+static const uint8_t char_class[256] = {
+    ['0'] = CC_DIGIT | CC_HEXU | CC_NAME, ['1'] = CC_DIGIT | CC_HEXU | CC_NAME, ['2'] = CC_DIGIT | CC_HEXU | CC_NAME,
+    ['3'] = CC_DIGIT | CC_HEXU | CC_NAME, ['4'] = CC_DIGIT | CC_HEXU | CC_NAME, ['5'] = CC_DIGIT | CC_HEXU | CC_NAME,
+    ['6'] = CC_DIGIT | CC_HEXU | CC_NAME, ['7'] = CC_DIGIT | CC_HEXU | CC_NAME, ['8'] = CC_DIGIT | CC_HEXU | CC_NAME,
+    ['9'] = CC_DIGIT | CC_HEXU | CC_NAME, ['A'] = CC_UPPER | CC_HEXU | CC_NAME, ['B'] = CC_UPPER | CC_HEXU | CC_NAME,
+    ['C'] = CC_UPPER | CC_HEXU | CC_NAME, ['D'] = CC_UPPER | CC_HEXU | CC_NAME, ['E'] = CC_UPPER | CC_HEXU | CC_NAME,
+    ['F'] = CC_UPPER | CC_HEXU | CC_NAME, ['G'] = CC_UPPER | CC_NAME, ['H'] = CC_UPPER | CC_NAME,
+    ['I'] = CC_UPPER | CC_NAME, ['J'] = CC_UPPER | CC_NAME, ['K'] = CC_UPPER | CC_NAME, ['L'] = CC_UPPER | CC_NAME,
+    ['M'] = CC_UPPER | CC_NAME, ['N'] = CC_UPPER | CC_NAME, ['O'] = CC_UPPER | CC_NAME, ['P'] = CC_UPPER | CC_NAME,
+    ['Q'] = CC_UPPER | CC_NAME, ['R'] = CC_UPPER | CC_NAME, ['S'] = CC_UPPER | CC_NAME, ['T'] = CC_UPPER | CC_NAME,
+    ['U'] = CC_UPPER | CC_NAME, ['V'] = CC_UPPER | CC_NAME, ['W'] = CC_UPPER | CC_NAME, ['X'] = CC_UPPER | CC_NAME,
+    ['Y'] = CC_UPPER | CC_NAME, ['Z'] = CC_UPPER | CC_NAME, ['a'] = CC_LOWER | CC_NAME, ['b'] = CC_LOWER | CC_NAME,
+    ['c'] = CC_LOWER | CC_NAME, ['d'] = CC_LOWER | CC_NAME, ['e'] = CC_LOWER | CC_NAME, ['f'] = CC_LOWER | CC_NAME,
+    ['g'] = CC_LOWER | CC_NAME, ['h'] = CC_LOWER | CC_NAME, ['i'] = CC_LOWER | CC_NAME, ['j'] = CC_LOWER | CC_NAME,
+    ['k'] = CC_LOWER | CC_NAME, ['l'] = CC_LOWER | CC_NAME, ['m'] = CC_LOWER | CC_NAME, ['n'] = CC_LOWER | CC_NAME,
+    ['o'] = CC_LOWER | CC_NAME, ['p'] = CC_LOWER | CC_NAME, ['q'] = CC_LOWER | CC_NAME, ['r'] = CC_LOWER | CC_NAME,
+    ['s'] = CC_LOWER | CC_NAME, ['t'] = CC_LOWER | CC_NAME, ['u'] = CC_LOWER | CC_NAME, ['v'] = CC_LOWER | CC_NAME,
+    ['w'] = CC_LOWER | CC_NAME, ['x'] = CC_LOWER | CC_NAME, ['y'] = CC_LOWER | CC_NAME, ['z'] = CC_LOWER | CC_NAME,
+    ['_'] = CC_UNDERSCORE | CC_NAME, ['<'] = CC_NAME, ['>'] = CC_NAME, [','] = CC_NAME,
+};
+
+static bool cc(char c, unsigned cls) { return (char_class[(uint8_t)c] & cls) != 0; }
+static bool is_lower(char c) { return cc(c, CC_LOWER); }
+static bool is_upper(char c) { return cc(c, CC_UPPER); }
+static bool is_alpha(char c) { return cc(c, CC_ALPHA); }
+static bool is_digit(char c) { return cc(c, CC_DIGIT); }
+static bool is_alnum(char c) { return cc(c, CC_ALNUM); }
+static bool is_ident(char c) { return cc(c, CC_IDENT); }
+static bool is_hex_upper(char c) { return cc(c, CC_HEXU); }
 
 static bool starts(const char *s, const char *e, const char *lit)
 {
@@ -71,7 +111,7 @@ static const char *find_lit(const char *s, const char *e, const char *lit)
 {
     size_t n = strlen(lit);
     for (const char *q = s; q + n <= e; q++)
-        if (memcmp(q, lit, n) == 0)
+        if (*q == lit[0] && memcmp(q, lit, n) == 0)
             return q;
     return NULL;
 }
@@ -92,6 +132,23 @@ static size_t digits_at(const char *p, const char *e)
     return n;
 }
 
+/* The '>' that closes the '<' just before p, or NULL (brackets nest). */
+static const char *closing_angle(const char *p, const char *e)
+{
+    int d = 1;
+    while (p < e) {
+        const char *gt = memchr(p, '>', (size_t)(e - p));
+        if (!gt)
+            return NULL;
+        for (const char *lt = memchr(p, '<', (size_t)(gt - p)); lt; lt = memchr(lt + 1, '<', (size_t)(gt - lt - 1)))
+            d++;
+        if (--d == 0)
+            return gt;
+        p = gt + 1;
+    }
+    return NULL;
+}
+
 /* FNV-1a, the same function as az_hash_bytes (names.c keys are hashed with
  * it), computed one byte at a time so every prefix costs one step. */
 #define FNV_BASIS 0xcbf29ce484222325ull
@@ -104,6 +161,31 @@ static uint64_t fnv_init(void)
 static uint64_t fnv_step(uint64_t h, char c)
 {
     return (h ^ (uint8_t)c) * FNV_PRIME;
+}
+
+/* Hash of a memo key (tag and bytes), eight bytes at a step: keys are whole
+ * symbol payloads, hashed once per lookup.  Any hash works for the memo (it
+ * compares keys in full); this one only needs to spread them. */
+static uint64_t memo_hash(unsigned tag, const char *p, size_t n)
+{
+    const uint64_t k = 0x9e3779b97f4a7c15ull;
+    uint64_t h = (tag + 1) * k ^ n;
+    while (n >= 8) {
+        uint64_t w;
+        memcpy(&w, p, 8);
+        h = (h ^ w) * k;
+        p += 8;
+        n -= 8;
+    }
+    if (n) {
+        uint64_t w = 0;
+        memcpy(&w, p, n);
+        h = (h ^ w) * k;
+    }
+    /* the products carry every byte into the high bits: fold them down */
+    h ^= h >> 32;
+    h *= k;
+    return h ^ (h >> 29);
 }
 
 /* A bounded string builder over caller memory: appends past the capacity
@@ -134,9 +216,37 @@ static void sb_addn(strb *b, const char *s, size_t n)
 static void sb_adds(strb *b, const char *s) { sb_addn(b, s, strlen(s)); }
 static void sb_addc(strb *b, char c) { sb_addn(b, &c, 1); }
 
+/* Appends v in decimal, as "%d" would (without printf's cost). */
+static void sb_addi(strb *b, int v)
+{
+    char num[16];
+    size_t i = sizeof num;
+    unsigned u = v < 0 ? 0u - (unsigned)v : (unsigned)v;
+    do {
+        num[--i] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        num[--i] = '-';
+    sb_addn(b, num + i, sizeof num - i);
+}
+
 static const az_name_info *lookup(const az_names *n, az_names_table t, const char *s, size_t len, uint64_t h)
 {
     return n ? az_names_find(n, t, s, len, h) : NULL;
+}
+
+/* lookup for scans that probe at each '_' of a name; *more is false when no
+ * longer key can start with [s, s + len) '_' (az_names_probe), so the scan
+ * can stop. */
+static const az_name_info *probe(const az_names *n, az_names_table t, const char *s, size_t len, uint64_t h,
+                                 bool *more)
+{
+    if (!n) {
+        *more = false;
+        return NULL;
+    }
+    return az_names_probe(n, t, s, len, h, more);
 }
 
 /* ---- well-known and synthetic types ----------------------------------------- */
@@ -145,15 +255,18 @@ static const az_name_info *lookup(const az_names *n, az_names_table t, const cha
  * shown with their real .NET names. */
 static const struct well_known {
     const char *mangled;
+    size_t len; /* strlen(mangled) */
     const char *name;
     bool value_type;
 } well_known[] = {
-    { "Bool", "Boolean", true },  { "Char", "Char", true },       { "Int8", "SByte", true },
-    { "UInt8", "Byte", true },    { "Int16", "Int16", true },     { "UInt16", "UInt16", true },
-    { "Int32", "Int32", true },   { "UInt32", "UInt32", true },   { "Int64", "Int64", true },
-    { "UInt64", "UInt64", true }, { "IntPtr", "IntPtr", true },   { "UIntPtr", "UIntPtr", true },
-    { "Single", "Single", true }, { "Double", "Double", true },   { "Object", "Object", false },
-    { "String", "String", false },
+#define WK(m, n, v) { m, sizeof m - 1, n, v }
+    WK("Bool", "Boolean", true),  WK("Char", "Char", true),       WK("Int8", "SByte", true),
+    WK("UInt8", "Byte", true),    WK("Int16", "Int16", true),     WK("UInt16", "UInt16", true),
+    WK("Int32", "Int32", true),   WK("UInt32", "UInt32", true),   WK("Int64", "Int64", true),
+    WK("UInt64", "UInt64", true), WK("IntPtr", "IntPtr", true),   WK("UIntPtr", "UIntPtr", true),
+    WK("Single", "Single", true), WK("Double", "Double", true),   WK("Object", "Object", false),
+    WK("String", "String", false),
+#undef WK
 };
 
 static const char CORELIB[] = "System.Private.CoreLib";
@@ -198,6 +311,35 @@ static const char *find_in_name(const char *p, const char *e, const char *lit)
             return NULL;
     }
     return NULL;
+}
+
+/* The first "_d__", "_O__", "_F" and "_e__FixedBuffer" in the identifier at
+ * p: find_in_name(p, e, lit) for the four of them, in one pass (all start with
+ * '_', and they share the stopping rule). */
+typedef struct cg_marks {
+    const char *d, *o, *f, *fb;
+} cg_marks;
+
+static void find_cg_marks(const char *p, const char *e, cg_marks *m)
+{
+    m->d = m->o = m->f = m->fb = NULL;
+    const char *lim = e - p > 256 ? p + 256 : e;
+    for (const char *q = p; q < lim && is_ident(*q); q++) {
+        if (*q != '_')
+            continue; /* neither a match nor the stop can start here */
+        size_t avail = (size_t)(e - q);
+        if (!m->d && avail >= 4 && q[1] == 'd' && q[2] == '_' && q[3] == '_')
+            m->d = q;
+        if (!m->o && avail >= 4 && q[1] == 'O' && q[2] == '_' && q[3] == '_')
+            m->o = q;
+        if (!m->f && avail >= 2 && q[1] == 'F')
+            m->f = q;
+        if (!m->fb && avail >= 15 && memcmp(q, "_e__FixedBuffer", 15) == 0)
+            m->fb = q;
+        if (q > p && q + 2 < e && q[1] == '_' && is_upper(q[2]) &&
+            !(q - p >= 2 && (q[-1] == 'g' || q[-1] == 'b') && q[-2] == '_'))
+            return;
+    }
 }
 
 static size_t match_cg_type(const char *p, const char *e, enum shape *shape)
@@ -249,8 +391,10 @@ static size_t match_cg_type(const char *p, const char *e, enum shape *shape)
         *shape = SHAPE_VERBATIM;
         return (size_t)(q - p);
     }
+    cg_marks marks;
+    find_cg_marks(p + 1, e, &marks);
     /* <Foo>d__3 -> _Foo_d__3 (async/iterator state machine) */
-    const char *d = find_in_name(p + 1, e, "_d__");
+    const char *d = marks.d;
     if (d && d > p + 1 && d + 4 < e && is_digit(d[4])) {
         const char *q = d + 4 + digits_at(d + 4, e);
         if (q >= e || !is_alnum(*q)) {
@@ -259,7 +403,7 @@ static size_t match_cg_type(const char *p, const char *e, enum shape *shape)
         }
     }
     /* <Foo>O__1_0 -> _Foo_O__1_0 */
-    const char *o = find_in_name(p + 1, e, "_O__");
+    const char *o = marks.o;
     if (o && o > p + 1 && o + 4 < e && is_digit(o[4])) {
         const char *q = o + 4 + digits_at(o + 4, e);
         if (q + 1 < e && q[0] == '_' && is_digit(q[1]))
@@ -281,7 +425,7 @@ static size_t match_cg_type(const char *p, const char *e, enum shape *shape)
         }
     }
     /* <Program_cs>F1A2B3...__Helper -> _Program_cs_F1A2B3...__Helper (file-local type) */
-    const char *f = find_in_name(p + 1, e, "_F");
+    const char *f = marks.f;
     if (f && f > p + 1) {
         const char *h = f + 2;
         size_t nhex = 0;
@@ -303,7 +447,7 @@ static size_t match_cg_type(const char *p, const char *e, enum shape *shape)
         }
     }
     /* <buf>e__FixedBuffer */
-    const char *fb = find_in_name(p + 1, e, "_e__FixedBuffer");
+    const char *fb = marks.fb;
     if (fb && fb > p + 1 && (fb + 15 >= e || !is_alnum(fb[15]))) {
         *shape = SHAPE_FIXEDBUF;
         return (size_t)(fb + 15 - p);
@@ -458,7 +602,28 @@ static void pretty_method(strb *b, const char *p, size_t n)
 typedef struct dctx {
     const az_names *names;
     int types_left; /* MAX_TYPES budget */
+    /* For memoized results (see "memo" below): */
+    int max_depth;  /* deepest parse_type call so far */
+    int limits_hit; /* parse_type calls refused by MAX_DEPTH or MAX_TYPES */
+    bool no_memo;   /* compute everything (AZ_DEMANGLE_MEMO_VERIFY) */
+    /* The last match_cg_type answer (match_cg_c): parse_prefix and
+     * parse_chain ask the same question at the '__' after a type name. */
+    const char *cg_p, *cg_e;
+    size_t cg_n;
+    enum shape cg_shape;
 } dctx;
+
+static size_t match_cg_c(dctx *c, const char *p, const char *e, enum shape *shape)
+{
+    if (p != c->cg_p || e != c->cg_e) {
+        c->cg_shape = SHAPE_PLAIN;
+        c->cg_n = match_cg_type(p, e, &c->cg_shape);
+        c->cg_p = p;
+        c->cg_e = e;
+    }
+    *shape = c->cg_shape;
+    return c->cg_n;
+}
 
 /* What parse_type reports about one type.  For generic arguments ns and name
  * point to the same builder and the type is written "Namespace.Name". */
@@ -549,20 +714,35 @@ static void set_assembly_guess(tout *o, const char *p, const char *e)
  * returns its end (the '_') or NULL. */
 static const char *longest_namespace(const dctx *c, const char *p, const char *e, const az_name_info **info)
 {
+    if (!c->names)
+        return NULL;
     const char *best = NULL;
     uint64_t h = fnv_init();
     int probes = 0;
-    /* (no namespace name is anywhere near 160 characters) */
-    for (const char *q = p; q + 1 < e && is_ident(*q) && probes < 64 && q - p < 160; q++) {
-        if (*q == '_' && q > p) {
-            probes++;
-            const az_name_info *ni = lookup(c->names, AZ_NAMES_NAMESPACE, p, (size_t)(q - p), h);
+    /* At most 64 probes in 160 characters (no namespace name is anywhere
+     * near that long), and a '_' must be followed by more text. */
+    size_t avail = (size_t)(e - p);
+    const char *end = p + (avail > 160 ? 160 : avail ? avail - 1 : 0);
+    const char *q = p;
+    for (;;) {
+        while (q < end && is_alnum(*q)) {
+            h = fnv_step(h, *q);
+            q++;
+        }
+        if (q >= end || *q != '_')
+            break;
+        if (q > p) {
+            bool more;
+            const az_name_info *ni = probe(c->names, AZ_NAMES_NAMESPACE, p, (size_t)(q - p), h, &more);
             if (ni) {
                 best = q;
                 *info = ni;
             }
+            if (!more || ++probes == 64)
+                break; /* no longer namespace starts like this */
         }
-        h = fnv_step(h, *q);
+        h = fnv_step(h, '_');
+        q++;
     }
     return best;
 }
@@ -581,7 +761,7 @@ typedef struct arglist {
     uint8_t conf;
 } arglist;
 
-static const char *parse_args(dctx *c, const char *p, const char *e, arglist *al, int depth)
+static const char *parse_args_uncached(dctx *c, const char *p, const char *e, arglist *al, int depth)
 {
     sb_init(&al->text, al->mem, sizeof al->mem);
     al->n = 0;
@@ -620,6 +800,180 @@ static const char *parse_args(dctx *c, const char *p, const char *e, arglist *al
     }
 }
 
+/* ---- memo ----------------------------------------------------------------------
+ *
+ * Symbols repeat the same parts over and over: argument lists
+ * ("<System___Canon__System___Canon>" in thousands of names), generic owner
+ * types ("Dictionary_2<...>" of every method of an instantiation), and
+ * whole payloads (a method and its _lsda0 / __ehinfo_ labels; a type's
+ * MethodTable, statics and writable data).  Parsed results are therefore
+ * kept in the az_names' memo (az_names_memo_get/put, bounded, emptied by
+ * every az_names_add_*), under a tag and the exact text they were parsed
+ * from:
+ *   MEMO_ARGS        an argument list, from after its '<' to the matching '>'
+ *   MEMO_TYPE        a generic type parsed into a result's empty builders,
+ *                    up to the '>' closing its arguments (parse_type_memo)
+ *   MEMO_METHOD,     a payload [s, e) parsed by parse_method or
+ *   MEMO_WHOLE_TYPE  parse_whole_type into an empty result (parse_owner_memo)
+ * Reuse is exact because a result depends only on
+ *   - the bytes of the key: parsing a list or a generic type reads nothing
+ *     past the closing '>' (scans stop at the first byte that is neither an
+ *     identifier character nor inside a bracket group, and groups are
+ *     matched); a payload's key is all of [s, e);
+ *   - the names, which cannot change while the memo holds anything;
+ *   - depth and budget: a result is kept only if no parse_type call inside
+ *     it was refused by MAX_DEPTH or MAX_TYPES, together with the number of
+ *     type parses it took and how deep it went below its own depth; it is
+ *     reused only where the same parse would again stay within both limits,
+ *     and then charges the same number of type parses;
+ *   - the state of the output it is written to, which must be the same
+ *     every time (empty builders of the same sizes for types and payloads;
+ *     argument lists always start in a fresh arglist).
+ * Build with -DAZ_DEMANGLE_MEMO_VERIFY to recompute every memoized step
+ * without the memo (and from a copy of its key alone, so that AddressSanitizer
+ * sees any read past it) and abort on any difference. */
+
+enum { MEMO_ARGS = 1, MEMO_METHOD, MEMO_WHOLE_TYPE, MEMO_TYPE };
+
+/* Runs before a computation whose result may be memoized; memo_end then
+ * says what it took (see "depth and budget" above). */
+typedef struct memo_mark {
+    int outer_max, outer_hits, outer_left, depth;
+} memo_mark;
+
+static memo_mark memo_begin(dctx *c, int depth)
+{
+    memo_mark mk = { c->max_depth, c->limits_hit, c->types_left, depth };
+    c->max_depth = depth;
+    c->limits_hit = 0;
+    return mk;
+}
+
+/* Whether the computation may be memoized; *types and *below get the type
+ * parses it took and how deep it went. */
+static bool memo_end(dctx *c, const memo_mark *mk, int *types, int *below)
+{
+    bool clean = c->limits_hit == 0;
+    *types = mk->outer_left - c->types_left;
+    *below = c->max_depth - mk->depth;
+    if (c->max_depth < mk->outer_max)
+        c->max_depth = mk->outer_max;
+    c->limits_hit += mk->outer_hits;
+    return clean && *below <= 255;
+}
+
+/* Whether a memoized computation can be reused here; if so charges it. */
+static bool memo_reuse(dctx *c, int types, int below, int depth)
+{
+    if (c->types_left < types || depth + below > MAX_DEPTH)
+        return false;
+    c->types_left -= types;
+    if (depth + below > c->max_depth)
+        c->max_depth = depth + below;
+    return true;
+}
+
+/* What a memoized argument list holds: this header, start[n], end[n], text. */
+typedef struct args_memo {
+    uint16_t text_len, n;
+    uint16_t types; /* parse_type calls it took */
+    uint8_t depth;  /* deepest parse_type call, below the list's own depth */
+    uint8_t conf;
+    bool any_value, any_arg;
+} args_memo;
+
+static const char *parse_args_memo(dctx *c, const char *p, const char *e, arglist *al, int depth)
+{
+    const char *m = c->names ? closing_angle(p, e) : NULL; /* the key ends there */
+    if (!m)
+        return parse_args_uncached(c, p, e, al, depth);
+    size_t key_len = (size_t)(m + 1 - p);
+    uint64_t h = memo_hash(MEMO_ARGS, p, key_len);
+    size_t vlen = 0;
+    const uint8_t *v = az_names_memo_get(c->names, MEMO_ARGS, p, key_len, h, &vlen);
+    if (v) {
+        args_memo hd;
+        memcpy(&hd, v, sizeof hd);
+        if (memo_reuse(c, hd.types, hd.depth, depth)) {
+            const uint8_t *q = v + sizeof hd;
+            memcpy(al->start, q, hd.n * sizeof al->start[0]);
+            q += hd.n * sizeof al->start[0];
+            memcpy(al->end, q, hd.n * sizeof al->end[0]);
+            q += hd.n * sizeof al->end[0];
+            sb_init(&al->text, al->mem, sizeof al->mem);
+            sb_addn(&al->text, (const char *)q, hd.text_len);
+            al->n = hd.n;
+            al->any_value = hd.any_value;
+            al->any_arg = hd.any_arg;
+            al->conf = hd.conf;
+            return m + 1;
+        }
+    }
+    memo_mark mk = memo_begin(c, depth);
+    const char *r = parse_args_uncached(c, p, e, al, depth);
+    int types, below;
+    if (memo_end(c, &mk, &types, &below) && !v && r == m + 1) {
+        args_memo hd = { (uint16_t)al->text.len, (uint16_t)al->n, (uint16_t)types, (uint8_t)below,
+                         al->conf, al->any_value, al->any_arg };
+        az_memo_part parts[] = { { &hd, sizeof hd },
+                                 { al->start, hd.n * sizeof al->start[0] },
+                                 { al->end, hd.n * sizeof al->end[0] },
+                                 { al->text.p, al->text.len } };
+        az_names_memo_put(c->names, MEMO_ARGS, p, key_len, h, parts, sizeof parts / sizeof parts[0]);
+    }
+    return r;
+}
+
+#ifdef AZ_DEMANGLE_MEMO_VERIFY
+static bool same_arglist(const arglist *a, const arglist *b)
+{
+    size_t n = (size_t)(a->n < MAX_ARGS ? a->n : MAX_ARGS);
+    return a->n == b->n && a->conf == b->conf && a->any_value == b->any_value && a->any_arg == b->any_arg &&
+           a->text.len == b->text.len && memcmp(a->text.p, b->text.p, a->text.len) == 0 &&
+           memcmp(a->start, b->start, n * sizeof a->start[0]) == 0 &&
+           memcmp(a->end, b->end, n * sizeof a->end[0]) == 0;
+}
+#endif
+
+static const char *parse_args(dctx *c, const char *p, const char *e, arglist *al, int depth)
+{
+#ifndef AZ_DEMANGLE_MEMO_VERIFY
+    return parse_args_memo(c, p, e, al, depth);
+#else
+    if (c->no_memo)
+        return parse_args_uncached(c, p, e, al, depth);
+    const char *m = p; /* the matching '>', found independently of closing_angle */
+    for (int d = 1; m < e; m++)
+        if (*m == '<')
+            d++;
+        else if (*m == '>' && --d == 0)
+            break;
+    dctx c0 = *c, c1 = *c;
+    c0.no_memo = c1.no_memo = true;
+    c0.cg_p = c1.cg_p = NULL;
+    const char *q = parse_args_memo(c, p, e, al, depth);
+    /* the same without the memo ... */
+    arglist *ref = malloc(sizeof *ref);
+    const char *q0 = parse_args_uncached(&c0, p, e, ref, depth);
+    bool same = q == q0 && c0.types_left == c->types_left && same_arglist(ref, al);
+    /* ... and from a copy that ends after the matching '>' */
+    if (same && m < e && q == m + 1) {
+        size_t len = (size_t)(m + 1 - p);
+        char *copy = malloc(len);
+        memcpy(copy, p, len);
+        const char *q1 = parse_args_uncached(&c1, copy, copy + len, ref, depth);
+        same = q1 == copy + len && c1.types_left == c->types_left && same_arglist(ref, al);
+        free(copy);
+    }
+    free(ref);
+    if (!same) {
+        fprintf(stderr, "demangle argument memo mismatch at %.*s\n", (int)(e - p), p);
+        abort();
+    }
+    return q;
+#endif
+}
+
 /* Skips a '<...>' group the argument parser could not read, keeping the raw
  * text; returns the position after the matching '>' (or e). */
 static const char *raw_group(const char *p, const char *e, strb *out)
@@ -655,9 +1009,8 @@ static void render_chain(strb *b, const chain *ch, const arglist *al, bool def_f
         pretty_type_seg(b, s->p, s->n, s->shape);
         if (!have_args) {
             if (s->arity > 0) {
-                char num[16];
-                snprintf(num, sizeof num, "`%d", s->arity);
-                sb_adds(b, num);
+                sb_addc(b, '`');
+                sb_addi(b, s->arity);
             }
         } else if (spread && s->arity > 0) {
             sb_addc(b, '<');
@@ -679,7 +1032,7 @@ static void render_chain(strb *b, const chain *ch, const arglist *al, bool def_f
  * ("_1"), '_'-joined nested types and compiler-generated nested types.
  * Returns where the chain stops (a '__' run that is not a nested type, '<',
  * or anything else). */
-static const char *parse_chain(const char *p, const char *e, chain *ch, tout *o, uint8_t nested_guess_conf)
+static const char *parse_chain(dctx *c, const char *p, const char *e, chain *ch, tout *o, uint8_t nested_guess_conf)
 {
     while (p < e && *p == '_' && ch->nsegs > 0) {
         seg *cur = &ch->segs[ch->nsegs - 1];
@@ -711,7 +1064,7 @@ static const char *parse_chain(const char *p, const char *e, chain *ch, tout *o,
         }
         if (run >= 2) {
             enum shape shape;
-            size_t n = match_cg_type(p + 1, e, &shape);
+            size_t n = match_cg_c(c, p + 1, e, &shape);
             if (n > 0) {
                 chain_push(ch, p + 1, n, shape);
                 p = p + 1 + n;
@@ -726,10 +1079,10 @@ static const char *parse_chain(const char *p, const char *e, chain *ch, tout *o,
 /* The first segment of a type (right after its namespace, or after the
  * assembly for the global namespace): a compiler-generated top-level type or
  * an identifier. */
-static const char *first_segment(const char *p, const char *e, chain *ch)
+static const char *first_segment(dctx *c, const char *p, const char *e, chain *ch)
 {
     enum shape shape;
-    size_t n = match_cg_type(p, e, &shape);
+    size_t n = match_cg_c(c, p, e, &shape);
     if (n > 0) {
         chain_push(ch, p, n, shape);
         return p + n;
@@ -747,13 +1100,13 @@ static const char *first_segment(const char *p, const char *e, chain *ch)
  * the ones before it are taken as the namespace (at guess_conf).  Nested
  * types that are not generic or compiler-generated therefore end up in the
  * namespace. */
-static const char *guess_namespace(const char *p, const char *e, chain *ch, tout *o, uint8_t guess_conf)
+static const char *guess_namespace(dctx *c, const char *p, const char *e, chain *ch, tout *o, uint8_t guess_conf)
 {
     /* Right after the assembly, a compiler-generated type (<Module>,
      * <PrivateImplementationDetails>) or a lone identifier is in the global
      * namespace: nothing to guess. */
     if (p < e && *p == '_')
-        return first_segment(p, e, ch);
+        return first_segment(c, p, e, ch);
     const char *tok = p;
     for (;;) {
         const char *end = tok;
@@ -766,7 +1119,7 @@ static const char *guess_namespace(const char *p, const char *e, chain *ch, tout
         /* A file-local type ("Ns_Generated__File_cs_F1A2...__Name") starts after a '__'. */
         enum shape shape;
         size_t n;
-        if (end + 1 < e && end[0] == '_' && end[1] == '_' && (n = match_cg_type(end + 1, e, &shape)) > 0 &&
+        if (end + 1 < e && end[0] == '_' && end[1] == '_' && (n = match_cg_c(c, end + 1, e, &shape)) > 0 &&
             shape == SHAPE_FILELOCAL) {
             add_dotted(o->ns, p, end);
             lower_conf(o, guess_conf);
@@ -852,11 +1205,13 @@ static const char *guess_assembly(const dctx *c, const char *s, const char *e, c
 static const char *parse_special_name(const char *s, const char *e, tout *o, bool alias)
 {
     const char *name = NULL, *end = NULL;
-    if (e - s >= 4) { /* the shortest is "Bool" */
+    /* The shortest is "Bool", and all of them start with four letters or
+     * digits (so "S_P_..." is none of them). */
+    if (e - s >= 4 && is_alnum(s[1]) && is_alnum(s[2]) && is_alnum(s[3])) {
         for (size_t i = 0; i < sizeof well_known / sizeof well_known[0] && !name; i++) {
             const char *w = well_known[i].mangled;
-            size_t n = strlen(w);
-            if (w[0] == s[0] && starts(s, e, w) && type_boundary(s + n, e)) {
+            size_t n = well_known[i].len;
+            if (w[0] == s[0] && (size_t)(e - s) >= n && memcmp(s, w, n) == 0 && type_boundary(s + n, e)) {
                 name = well_known[i].name;
                 end = s + n;
                 o->value_type = well_known[i].value_type;
@@ -865,9 +1220,10 @@ static const char *parse_special_name(const char *s, const char *e, tout *o, boo
     }
     /* Synthetic types take the namespace-only path (no assembly prefix). */
     static const char *const canons[] = { "System___Canon", "System___UniversalCanon" };
-    for (size_t i = 0; i < 2 && !name; i++) {
-        size_t n = strlen(canons[i]);
-        if (starts(s, e, canons[i]) && type_boundary(s + n, e)) {
+    bool system = e - s >= 9 && memcmp(s, "System___", 9) == 0; /* how both start */
+    for (size_t i = 0; i < 2 && !name && system; i++) {
+        size_t n = i == 0 ? sizeof "System___Canon" - 1 : sizeof "System___UniversalCanon" - 1;
+        if ((size_t)(e - s) >= n && memcmp(s, canons[i], n) == 0 && type_boundary(s + n, e)) {
             name = canons[i] + 7; /* "__Canon" */
             end = s + n;
             o->canon = true;
@@ -894,7 +1250,7 @@ static const char *parse_prefix(dctx *c, const char *s, const char *e, tout *o, 
          * namespace Internal.CompilerGenerated of a pseudo-assembly. */
         o->assembly = COMPILER_GENERATED;
         sb_adds(o->ns, "Internal.CompilerGenerated");
-        return first_segment(s + 27, e, ch);
+        return first_segment(c, s + 27, e, ch);
     }
 
     /* One pass over the identifier: every '_' ends a candidate assembly or
@@ -908,25 +1264,49 @@ static const char *parse_prefix(dctx *c, const char *s, const char *e, tout *o, 
     int nasm = 0;
     uint64_t h = fnv_init();
     const char *q = s;
-    for (int probes = 0; q < e && is_ident(*q) && probes < 96; q++) {
-        if (*q == '_' && q > s) {
-            probes++;
-            const az_name_info *ti = lookup(c->names, AZ_NAMES_TYPE, s, (size_t)(q - s), h);
-            if (ti) {
-                type_hit = ti;
-                type_end = q;
+    /* Each table is probed until no longer key of it can match (its "more"
+     * is false); when neither can, the scan stops. */
+    bool type_more = true, asm_more = true;
+    int probes = 0;
+    for (;;) {
+        while (q < e && is_alnum(*q)) {
+            h = fnv_step(h, *q);
+            q++;
+        }
+        if (q >= e || *q != '_')
+            break; /* the end of the identifier */
+        if (q > s) {
+            if (type_more) {
+                const az_name_info *ti = probe(c->names, AZ_NAMES_TYPE, s, (size_t)(q - s), h, &type_more);
+                if (ti) {
+                    type_hit = ti;
+                    type_end = q;
+                }
             }
-            const az_name_info *ai = lookup(c->names, AZ_NAMES_ASSEMBLY, s, (size_t)(q - s), h);
-            if (ai && nasm < 8) {
-                asms[nasm].end = q;
-                asms[nasm].info = ai;
-                nasm++;
+            if (asm_more) {
+                const az_name_info *ai = probe(c->names, AZ_NAMES_ASSEMBLY, s, (size_t)(q - s), h, &asm_more);
+                if (ai && nasm < 8) {
+                    asms[nasm].end = q;
+                    asms[nasm].info = ai;
+                    nasm++;
+                }
+            }
+            if (!type_more && !asm_more)
+                break;
+            if (++probes == 96) {
+                /* at most 96 probes; the scan ends after this '_' */
+                h = fnv_step(h, '_');
+                q++;
+                break;
             }
         }
-        h = fnv_step(h, *q);
+        h = fnv_step(h, '_');
+        q++;
     }
-    if (q > s && (q >= e || !is_ident(*q))) {
-        const az_name_info *ti = lookup(c->names, AZ_NAMES_TYPE, s, (size_t)(q - s), h);
+    /* (once no longer type name can match, the whole identifier is none either) */
+    if (type_more && q > s && (q >= e || !is_ident(*q))) {
+        bool more;
+        const az_name_info *ti = probe(c->names, AZ_NAMES_TYPE, s, (size_t)(q - s), h, &more);
         if (ti) {
             type_hit = ti;
             type_end = q;
@@ -980,7 +1360,7 @@ static const char *parse_prefix(dctx *c, const char *s, const char *e, tout *o, 
         ns_info = ni;
     }
     if (!ns_end)
-        return guess_namespace(rest, e, ch, o, asm_known ? 70 : 60);
+        return guess_namespace(c, rest, e, ch, o, asm_known ? 70 : 60);
     sb_adds(o->ns, ns_info->display);
     const char *p = ns_end + 1;
     /* A file-local type may sit in a sub-namespace we do not know
@@ -990,7 +1370,7 @@ static const char *parse_prefix(dctx *c, const char *s, const char *e, tout *o, 
         t++;
     enum shape shape;
     size_t n;
-    if (t > p && t + 1 < e && t[0] == '_' && t[1] == '_' && (n = match_cg_type(t + 1, e, &shape)) > 0 &&
+    if (t > p && t + 1 < e && t[0] == '_' && t[1] == '_' && (n = match_cg_c(c, t + 1, e, &shape)) > 0 &&
         shape == SHAPE_FILELOCAL) {
         sb_addc(o->ns, '.');
         add_dotted(o->ns, p, t);
@@ -998,7 +1378,7 @@ static const char *parse_prefix(dctx *c, const char *s, const char *e, tout *o, 
         lower_conf(o, 90);
         return t + 1 + n;
     }
-    return first_segment(p, e, ch);
+    return first_segment(c, p, e, ch);
 }
 
 /* An ECMA, well-known or synthetic type, with its generic arguments. */
@@ -1030,7 +1410,7 @@ static const char *parse_named(dctx *c, const char *s, const char *e, tout *o, i
         sb_addc(o->name, '.');
 
     int known_segs = ch.nsegs;
-    p = parse_chain(p, e, &ch, o, nested_guess);
+    p = parse_chain(c, p, e, &ch, o, nested_guess);
     if (ch.nsegs != known_segs)
         o->value_type = false; /* a nested type of a known type: not known itself */
     const char *def_end = p;
@@ -1067,9 +1447,13 @@ static const char *parse_named(dctx *c, const char *s, const char *e, tout *o, i
 
 /* Any mangled type: arrays, function pointers, named types, then <ByRef> /
  * <Pointer> modifiers.  Returns where the type ends (<= e). */
-static const char *parse_type(dctx *c, const char *s, const char *e, tout *o, int depth)
+static const char *parse_type_uncached(dctx *c, const char *s, const char *e, tout *o, int depth)
 {
+    if (depth > c->max_depth)
+        c->max_depth = depth;
     if (depth > MAX_DEPTH || c->types_left <= 0 || s >= e) {
+        if (s < e)
+            c->limits_hit++;
         lower_conf(o, 0);
         return NULL;
     }
@@ -1250,9 +1634,179 @@ static void set_managed(result *r, az_kind kind, const char *label)
     r->label = label;
 }
 
+/* MEMO_TYPE: a generic type that owns a result (a method's type, a
+ * MethodTable's ...) is memoized by its text up to the '>' that closes its
+ * arguments: the same instantiation owns many methods
+ * ("Dictionary_2<...>__TryInsert", "...__FindValue") and data nodes.
+ * Parsing such a type reads nothing past that '>' except the next byte, and
+ * that only to see whether a '<' (of "<ByRef>" or "<Pointer>") follows, so
+ * types followed by '<' are not memoized.  Only types parsed into a result's
+ * own empty builders are: argument lists have their own memo, and a result's
+ * builders always have the same sizes, so the saved text truncates as a new
+ * parse would. */
+#ifdef AZ_DEMANGLE_MEMO_VERIFY
+/* Whether two memo values given in parts have the same bytes. */
+static bool same_parts(const az_memo_part *a, const az_memo_part *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (a[i].n != b[i].n || (a[i].n && memcmp(a[i].p, b[i].p, a[i].n) != 0))
+            return false;
+    return true;
+}
+#endif
+
+static bool tout_fresh(const tout *o)
+{
+    return o->def && o->ns != o->name && o->ns->len == 0 && o->name->len == 0 && o->def->len == 0 &&
+           o->ns->cap == sizeof(((result *)0)->ns_mem) && o->name->cap == sizeof(((result *)0)->type_mem) &&
+           o->def->cap == sizeof(((result *)0)->def_mem) && !o->assembly && !o->value_type && !o->canon &&
+           o->form == AZ_GENERIC_NONE && o->conf == 100;
+}
+
+/* A memoized type: this header, then the texts of ns, name, def and (when
+ * the assembly was spelled from the symbol) asm_mem. */
+typedef struct type_memo {
+    const char *assembly; /* as in owner_memo */
+    uint16_t len[4];
+    uint16_t types; /* parse_type calls it took */
+    uint8_t depth;  /* deepest parse_type call, below its own depth */
+    uint8_t conf, form;
+    bool own_asm, value_type, canon;
+} type_memo;
+
+enum { TYPE_PARTS = 5 };
+
+/* The memo value for o: *hd (filled in here), then the texts, as parts. */
+static void type_save(const tout *o, int types, int below, type_memo *hd, az_memo_part parts[TYPE_PARTS])
+{
+    memset(hd, 0, sizeof *hd); /* padding too: saved bytes are compared when verifying */
+    hd->own_asm = o->assembly == o->asm_mem;
+    hd->assembly = hd->own_asm ? NULL : o->assembly;
+    const strb *texts[3] = { o->ns, o->name, o->def };
+    for (int i = 0; i < 3; i++) {
+        parts[1 + i] = (az_memo_part){ texts[i]->p, texts[i]->len };
+        hd->len[i] = (uint16_t)texts[i]->len;
+    }
+    size_t n = hd->own_asm ? strnlen(o->asm_mem, sizeof o->asm_mem - 1) : 0;
+    parts[4] = (az_memo_part){ o->asm_mem, n };
+    hd->len[3] = (uint16_t)n;
+    hd->types = (uint16_t)types;
+    hd->depth = (uint8_t)below;
+    hd->conf = o->conf;
+    hd->form = (uint8_t)o->form;
+    hd->value_type = o->value_type;
+    hd->canon = o->canon;
+    parts[0] = (az_memo_part){ hd, sizeof *hd };
+}
+
+static void type_restore(tout *o, const type_memo *hd, const char *text)
+{
+    strb *texts[3] = { o->ns, o->name, o->def };
+    for (int i = 0; i < 3; i++) {
+        sb_addn(texts[i], text, hd->len[i]);
+        text += hd->len[i];
+    }
+    if (hd->own_asm) {
+        memcpy(o->asm_mem, text, hd->len[3]);
+        o->asm_mem[hd->len[3]] = 0;
+        o->assembly = o->asm_mem;
+    } else {
+        o->assembly = hd->assembly;
+    }
+    o->conf = hd->conf;
+    o->form = (az_generic)hd->form;
+    o->value_type = hd->value_type;
+    o->canon = hd->canon;
+}
+
+/* The end of the key of a memoizable type at s: its closing '>', or NULL. */
+static const char *type_memo_end(const char *s, const char *e)
+{
+    /* an identifier up to the first '<' ... */
+    const char *lt = memchr(s, '<', (size_t)(e - s));
+    if (!lt)
+        return NULL;
+    for (const char *q = s; q < lt; q++) {
+        while (q < lt && is_alnum(*q))
+            q++;
+        if (q == lt)
+            break;
+        if (*q != '_' || (q[1] == '_' && q > s))
+            return NULL; /* not an identifier, or most likely "Type__Method<...>": not worth a memo entry */
+    }
+    /* ... and its arguments */
+    const char *m = closing_angle(lt + 1, e);
+    return m && !(m + 1 < e && m[1] == '<') ? m : NULL;
+}
+
+static const char *parse_type_memo(dctx *c, const char *s, const char *e, tout *o, int depth)
+{
+    const char *m = c->names && tout_fresh(o) ? type_memo_end(s, e) : NULL;
+    if (!m)
+        return parse_type_uncached(c, s, e, o, depth);
+    size_t key_len = (size_t)(m + 1 - s);
+    uint64_t h = memo_hash(MEMO_TYPE, s, key_len);
+    size_t vlen = 0;
+    const char *v = az_names_memo_get(c->names, MEMO_TYPE, s, key_len, h, &vlen);
+    if (v) {
+        type_memo hd;
+        memcpy(&hd, v, sizeof hd);
+        if (memo_reuse(c, hd.types, hd.depth, depth)) {
+            type_restore(o, &hd, v + sizeof hd);
+            return m + 1;
+        }
+    }
+    memo_mark mk = memo_begin(c, depth);
+    const char *ret = parse_type_uncached(c, s, e, o, depth);
+    int types, below;
+    if (memo_end(c, &mk, &types, &below) && !v && ret == m + 1) {
+        type_memo hd;
+        az_memo_part parts[TYPE_PARTS];
+        type_save(o, types, below, &hd, parts);
+        az_names_memo_put(c->names, MEMO_TYPE, s, key_len, h, parts, TYPE_PARTS);
+    }
+    return ret;
+}
+
+static const char *parse_type(dctx *c, const char *s, const char *e, tout *o, int depth)
+{
+#ifndef AZ_DEMANGLE_MEMO_VERIFY
+    return parse_type_memo(c, s, e, o, depth);
+#else
+    if (c->no_memo)
+        return parse_type_uncached(c, s, e, o, depth);
+    bool fresh = tout_fresh(o);
+    const char *m = fresh ? type_memo_end(s, e) : NULL;
+    dctx c0 = *c;
+    c0.no_memo = true;
+    c0.cg_p = NULL;
+    const char *ret = parse_type_memo(c, s, e, o, depth);
+    if (!m || ret != m + 1)
+        return ret;
+    /* Recompute without the memo from a copy that ends after the '>'. */
+    size_t len = (size_t)(m + 1 - s);
+    char *copy = malloc(len);
+    memcpy(copy, s, len);
+    result *ref = malloc(sizeof *ref);
+    result_init(ref);
+    const char *ret0 = parse_type_uncached(&c0, copy, copy + len, &ref->t, depth);
+    type_memo hd1, hd0;
+    az_memo_part p1[TYPE_PARTS], p0[TYPE_PARTS];
+    type_save(o, 0, 0, &hd1, p1);
+    type_save(&ref->t, 0, 0, &hd0, p0);
+    if (ret0 != copy + len || !same_parts(p1, p0, TYPE_PARTS) || c0.types_left != c->types_left) {
+        fprintf(stderr, "demangle type memo mismatch at %.*s\n", (int)(e - s), s);
+        abort();
+    }
+    free(ref);
+    free(copy);
+    return ret;
+#endif
+}
+
 /* Parses a whole type payload [s, e).  Text the parser could not place is
  * kept, appended to the type name, at low confidence. */
-static bool parse_whole_type(dctx *c, const char *s, const char *e, result *r, int depth)
+static bool parse_whole_type_uncached(dctx *c, const char *s, const char *e, result *r, int depth)
 {
     const char *p = parse_type(c, s, e, &r->t, depth);
     if (!p) {
@@ -1411,7 +1965,7 @@ static void parse_method_name(dctx *c, const char *m, const char *e, result *r, 
 }
 
 /* type '__' method.  Returns false when [s, e) does not have that shape. */
-static bool parse_method(dctx *c, const char *s, const char *e, result *r, int depth)
+static bool parse_method_uncached(dctx *c, const char *s, const char *e, result *r, int depth)
 {
     const char *p = parse_type(c, s, e, &r->t, depth);
     if (!p || p + 2 >= e || p[0] != '_' || p[1] != '_' || r->type.len == 0)
@@ -1420,6 +1974,174 @@ static bool parse_method(dctx *c, const char *s, const char *e, result *r, int d
     r->generic = r->t.canon ? AZ_GENERIC_CANONICAL : r->t.form;
     parse_method_name(c, p + 2, e, r, depth);
     return true;
+}
+
+/* Whole payloads are memoized too: many symbols wrap the same method or
+ * type (a method body, its _lsda0 / __ehinfo_ / __fatpointer_ labels; a
+ * type's MethodTable, statics, writable data, dictionaries ...).  A payload
+ * [s, e) parsed as a method or as a whole type gives the same owner fields
+ * wherever it appears, provided the result starts out empty (owner_fresh)
+ * and, as for argument lists, the depth and MAX_TYPES limits allow the same
+ * parse.  The key is the whole payload, so nothing past e is involved.
+ * Payloads with generic arguments are left out: their types and argument
+ * lists have memos of their own, and whole they would take most of the
+ * memo's memory (long keys and texts) for little: the memo lives in memory
+ * much larger than the caches, and every entry costs a cache miss or two. */
+
+/* The owner fields: what parse_method and parse_whole_type may change. */
+static bool owner_fresh(const result *r)
+{
+    return r->ns.len == 0 && r->type.len == 0 && r->def.len == 0 && r->method.len == 0 && r->inst.len == 0 &&
+           r->extra.len == 0 && r->t.ns == &r->ns && r->t.name == &r->type && r->t.def == &r->def &&
+           r->t.assembly == NULL && !r->t.value_type && !r->t.canon && r->t.form == AZ_GENERIC_NONE &&
+           r->t.conf == 100 && !r->has_type && !r->has_method && !r->stub_name && r->overload == -1 &&
+           r->generic == AZ_GENERIC_NONE;
+}
+
+/* A memoized owner: this header, then the texts of ns, type, def, method,
+ * inst, extra and (when the assembly was spelled from the symbol) asm_mem. */
+enum { OWNER_TEXTS = 7 };
+typedef struct owner_memo {
+    const char *assembly; /* NULL, or a string that outlives the memo (static or in the az_names) */
+    uint16_t len[OWNER_TEXTS];
+    uint16_t types;       /* parse_type calls it took */
+    int16_t overload;
+    uint8_t depth;        /* deepest parse_type call, below the payload's own depth */
+    uint8_t conf, form, generic;
+    bool ret, own_asm, value_type, canon, has_type, has_method, stub_name;
+} owner_memo;
+
+/* The memo value for r's owner fields: *hd (filled in here), then the
+ * texts, as parts. */
+static void owner_save(const result *r, bool ret, int types, int below, owner_memo *hd,
+                       az_memo_part parts[1 + OWNER_TEXTS])
+{
+    memset(hd, 0, sizeof *hd); /* padding too: saved bytes are compared when verifying */
+    hd->own_asm = r->t.assembly == r->t.asm_mem;
+    hd->assembly = hd->own_asm ? NULL : r->t.assembly;
+    const strb *texts[OWNER_TEXTS - 1] = { &r->ns, &r->type, &r->def, &r->method, &r->inst, &r->extra };
+    for (int i = 0; i < OWNER_TEXTS - 1; i++) {
+        parts[1 + i] = (az_memo_part){ texts[i]->p, texts[i]->len };
+        hd->len[i] = (uint16_t)texts[i]->len;
+    }
+    size_t n = hd->own_asm ? strnlen(r->t.asm_mem, sizeof r->t.asm_mem - 1) : 0;
+    parts[OWNER_TEXTS] = (az_memo_part){ r->t.asm_mem, n };
+    hd->len[OWNER_TEXTS - 1] = (uint16_t)n;
+    hd->types = (uint16_t)types;
+    hd->overload = (int16_t)r->overload;
+    hd->depth = (uint8_t)below;
+    hd->conf = r->t.conf;
+    hd->form = (uint8_t)r->t.form;
+    hd->generic = (uint8_t)r->generic;
+    hd->ret = ret;
+    hd->value_type = r->t.value_type;
+    hd->canon = r->t.canon;
+    hd->has_type = r->has_type;
+    hd->has_method = r->has_method;
+    hd->stub_name = r->stub_name;
+    parts[0] = (az_memo_part){ hd, sizeof *hd };
+}
+
+/* The inverse of owner_save, into a fresh result; returns the saved ret. */
+static bool owner_restore(result *r, const owner_memo *hd, const char *text)
+{
+    strb *texts[OWNER_TEXTS - 1] = { &r->ns, &r->type, &r->def, &r->method, &r->inst, &r->extra };
+    for (int i = 0; i < OWNER_TEXTS - 1; i++) {
+        sb_addn(texts[i], text, hd->len[i]);
+        text += hd->len[i];
+    }
+    if (hd->own_asm) {
+        memcpy(r->t.asm_mem, text, hd->len[OWNER_TEXTS - 1]);
+        r->t.asm_mem[hd->len[OWNER_TEXTS - 1]] = 0;
+        r->t.assembly = r->t.asm_mem;
+    } else {
+        r->t.assembly = hd->assembly;
+    }
+    r->overload = hd->overload;
+    r->t.conf = hd->conf;
+    r->t.form = (az_generic)hd->form;
+    r->generic = (az_generic)hd->generic;
+    r->t.value_type = hd->value_type;
+    r->t.canon = hd->canon;
+    r->has_type = hd->has_type;
+    r->has_method = hd->has_method;
+    r->stub_name = hd->stub_name;
+    return hd->ret;
+}
+
+static bool parse_owner_uncached(dctx *c, unsigned tag, const char *s, const char *e, result *r, int depth)
+{
+    return tag == MEMO_METHOD ? parse_method_uncached(c, s, e, r, depth)
+                              : parse_whole_type_uncached(c, s, e, r, depth);
+}
+
+static bool parse_owner_memo(dctx *c, unsigned tag, const char *s, const char *e, result *r, int depth)
+{
+    if (!c->names || memchr(s, '<', (size_t)(e - s)) || !owner_fresh(r))
+        return parse_owner_uncached(c, tag, s, e, r, depth);
+    uint64_t h = memo_hash(tag, s, (size_t)(e - s));
+    size_t vlen = 0;
+    const char *v = az_names_memo_get(c->names, tag, s, (size_t)(e - s), h, &vlen);
+    if (v) {
+        owner_memo hd;
+        memcpy(&hd, v, sizeof hd);
+        if (memo_reuse(c, hd.types, hd.depth, depth))
+            return owner_restore(r, &hd, v + sizeof hd);
+    }
+    memo_mark mk = memo_begin(c, depth);
+    bool ret = parse_owner_uncached(c, tag, s, e, r, depth);
+    int types, below;
+    if (memo_end(c, &mk, &types, &below) && !v) {
+        owner_memo hd;
+        az_memo_part parts[1 + OWNER_TEXTS];
+        owner_save(r, ret, types, below, &hd, parts);
+        az_names_memo_put(c->names, tag, s, (size_t)(e - s), h, parts, 1 + OWNER_TEXTS);
+    }
+    return ret;
+}
+
+static bool parse_owner(dctx *c, unsigned tag, const char *s, const char *e, result *r, int depth)
+{
+#ifndef AZ_DEMANGLE_MEMO_VERIFY
+    return parse_owner_memo(c, tag, s, e, r, depth);
+#else
+    /* Recompute without the memo, from a copy of exactly [s, e) (so that ASan
+     * sees any read past e), and compare the owner fields. */
+    bool fresh = owner_fresh(r);
+    dctx c0 = *c;
+    c0.no_memo = true;
+    c0.cg_p = NULL;
+    bool ret = c->no_memo ? parse_owner_uncached(c, tag, s, e, r, depth) : parse_owner_memo(c, tag, s, e, r, depth);
+    if (c->no_memo || !fresh)
+        return ret;
+    size_t len = (size_t)(e - s);
+    char *copy = malloc(len ? len : 1);
+    memcpy(copy, s, len);
+    result *ref = malloc(sizeof *ref);
+    result_init(ref);
+    bool ret0 = parse_owner_uncached(&c0, tag, copy, copy + len, ref, depth);
+    owner_memo hd1, hd0;
+    az_memo_part p1[1 + OWNER_TEXTS], p0[1 + OWNER_TEXTS];
+    owner_save(r, ret, 0, 0, &hd1, p1);
+    owner_save(ref, ret0, 0, 0, &hd0, p0);
+    if (!same_parts(p1, p0, 1 + OWNER_TEXTS) || c0.types_left != c->types_left) {
+        fprintf(stderr, "demangle owner memo mismatch at %.*s\n", (int)len, s);
+        abort();
+    }
+    free(ref);
+    free(copy);
+    return ret;
+#endif
+}
+
+static bool parse_method(dctx *c, const char *s, const char *e, result *r, int depth)
+{
+    return parse_owner(c, MEMO_METHOD, s, e, r, depth);
+}
+
+static bool parse_whole_type(dctx *c, const char *s, const char *e, result *r, int depth)
+{
+    return parse_owner(c, MEMO_WHOLE_TYPE, s, e, r, depth);
 }
 
 /* A method as it appears inside other nodes' names: plain, an unboxing
@@ -1495,66 +2217,114 @@ typedef enum payload {
     PAY_NAME,          /* the whole name, shown as is */
 } payload;
 
-static const struct prefix_rule {
+/* The node prefixes, grouped by how they start: "__", '_' and another
+ * character, or anything else.  classify() tries only the group that the
+ * name's first two characters select (no other group's prefix can match),
+ * instead of all of them for every symbol.  Within a group the first match
+ * wins; no prefix is the start of another, so at most one matches anyway. */
+struct prefix_rule {
     const char *prefix;
+    size_t len; /* strlen(prefix) */
     az_kind kind;
     payload what;
     const char *label;
-} prefix_rules[] = {
-    { "__GCSTATICS", AZ_KIND_GC_STATICS, PAY_STATICS, "[GC statics]" },
-    { "__NONGCSTATICS", AZ_KIND_NONGC_STATICS, PAY_TYPE, "[non-GC statics]" },
-    { "__THREADSTATICS", AZ_KIND_THREAD_STATICS, PAY_TYPE, "[thread statics]" },
-    { "__TypeThreadStaticIndex", AZ_KIND_THREAD_STATIC_INDEX, PAY_TYPE, "[thread static index]" },
-    { "__GenericDict_", AZ_KIND_GENERIC_DICT, PAY_TYPE_OR_METHOD, "[generic dictionary]" },
-    { "__InterfaceDispatchMap_", AZ_KIND_DISPATCH_MAP, PAY_DISPATCH_MAP, "[dispatch map]" },
-    { "__SealedVTable_", AZ_KIND_SEALED_VTABLE, PAY_MT_SYMBOL, "[sealed vtable]" },
-    /* .NET 8: MethodTable optional fields, a per-type side table like the sealed vtable */
-    { "__optionalfields_", AZ_KIND_SEALED_VTABLE, PAY_MT_SYMBOL, "[optional fields]" },
-    { "__writableData", AZ_KIND_WRITABLE_DATA, PAY_TYPE, "[writable data]" },
-    { "__GenericInstance_", AZ_KIND_GENERIC_COMPOSITION, PAY_RAW, "[generic composition]" },
-    { "__GenericVariance_", AZ_KIND_GENERIC_COMPOSITION, PAY_RAW, "[generic variance]" },
-    { "__GCStaticEEType_", AZ_KIND_GC_STATIC_EETYPE, PAY_RAW, "[GC static layout]" },
-    { "__fatpointer_", AZ_KIND_FAT_POINTER, PAY_METHOD, "[fat pointer]" },
-    { "__fatunboxpointer_", AZ_KIND_FAT_POINTER, PAY_METHOD, "[fat unboxing pointer]" },
-    { "__fataddresstakenpointer_", AZ_KIND_FAT_POINTER, PAY_METHOD, "[fat address-taken pointer]" },
-    { "__ehinfo_", AZ_KIND_EH_INFO, PAY_METHOD, "[EH info]" },
-    { "_associatedData_", AZ_KIND_ASSOCIATED_DATA, PAY_METHOD, "[associated data]" },
-    { "__readonlydata_", AZ_KIND_READONLY_DATA, PAY_METHOD, "[read-only data]" },
-    { "_lsda", AZ_KIND_LSDA_LABEL, PAY_NUMBERED, "[LSDA]" },
-    { "_fram", AZ_KIND_FRAME_LABEL, PAY_NUMBERED, "[funclet]" },
-    { "_unwind", AZ_KIND_FRAME_LABEL, PAY_NUMBERED, "[unwind]" },
-    { "__Str_", AZ_KIND_FROZEN_STRING, PAY_STRING, "[string]" },
-    { "__FrozenObj_", AZ_KIND_FROZEN_OBJECT, PAY_FROZEN_OBJECT, "[frozen object]" },
-    /* frozen System.RuntimeType object for a type (typeof(T)) */
-    { "__RuntimeType_", AZ_KIND_FROZEN_OBJECT, PAY_TYPE, "[RuntimeType]" },
-    { "unbox_", AZ_KIND_UNBOXING_STUB, PAY_METHOD, "[unboxing stub]" },
-    { "__GetNonGCStaticBase_", AZ_KIND_HELPER_STUB, PAY_TYPE, "[GetNonGCStaticBase]" },
-    { "__GetGCStaticBase_", AZ_KIND_HELPER_STUB, PAY_TYPE, "[GetGCStaticBase]" },
-    { "__GetThreadStaticBase_", AZ_KIND_HELPER_STUB, PAY_TYPE, "[GetThreadStaticBase]" },
-    { "__ResolveVirtualFunction_", AZ_KIND_HELPER_STUB, PAY_METHOD, "[ResolveVirtualFunction]" },
-    { "__DelegateCtor_", AZ_KIND_HELPER_STUB, PAY_DELEGATE_CTOR, "[delegate ctor]" },
-    { "__GenericLookupFromDict_", AZ_KIND_HELPER_STUB, PAY_GENERIC_LOOKUP, "[generic lookup]" },
-    { "__GenericLookupFromType_", AZ_KIND_HELPER_STUB, PAY_GENERIC_LOOKUP, "[generic lookup]" },
-    /* Per-call-site and per-handle cells: compiler data, as the rest of ILC's tables. */
-    { "__InterfaceDispatchCell_", AZ_KIND_COMPILER_DATA, PAY_DISPATCH_CELL, "[dispatch cell]" },
-    { "__RuntimeMethodHandle_", AZ_KIND_COMPILER_DATA, PAY_METHOD_SHOWN, "[method handle]" },
-    { "__RMHSignature_", AZ_KIND_COMPILER_DATA, PAY_METHOD_SHOWN, "[method handle signature]" },
-    { "__utf8str_", AZ_KIND_COMPILER_DATA, PAY_RAW, "[UTF-8 string]" },
-    { "__utf16str_", AZ_KIND_COMPILER_DATA, PAY_RAW, "[UTF-16 string]" },
-    { "__pinvoke_", AZ_KIND_COMPILER_DATA, PAY_RAW, "[P/Invoke fixup]" },
-    { "__nativemodule_", AZ_KIND_COMPILER_DATA, PAY_RAW, "[P/Invoke module]" },
-    { "__external_", AZ_KIND_COMPILER_DATA, PAY_NAME, "[ILC data]" },
-    { "__embedded_", AZ_KIND_COMPILER_DATA, PAY_NAME, "[ILC data]" },
-    { "g_compilerEmbedded", AZ_KIND_COMPILER_DATA, PAY_NAME, "[ILC data]" },
 };
+#define RULE(prefix, kind, what, label) { prefix, sizeof prefix - 1, kind, what, label }
+static const struct prefix_rule rules_dunder[] = { /* "__..." */
+    RULE("__GCSTATICS", AZ_KIND_GC_STATICS, PAY_STATICS, "[GC statics]"),
+    RULE("__NONGCSTATICS", AZ_KIND_NONGC_STATICS, PAY_TYPE, "[non-GC statics]"),
+    RULE("__THREADSTATICS", AZ_KIND_THREAD_STATICS, PAY_TYPE, "[thread statics]"),
+    RULE("__TypeThreadStaticIndex", AZ_KIND_THREAD_STATIC_INDEX, PAY_TYPE, "[thread static index]"),
+    RULE("__GenericDict_", AZ_KIND_GENERIC_DICT, PAY_TYPE_OR_METHOD, "[generic dictionary]"),
+    RULE("__InterfaceDispatchMap_", AZ_KIND_DISPATCH_MAP, PAY_DISPATCH_MAP, "[dispatch map]"),
+    RULE("__SealedVTable_", AZ_KIND_SEALED_VTABLE, PAY_MT_SYMBOL, "[sealed vtable]"),
+    /* .NET 8: MethodTable optional fields, a per-type side table like the sealed vtable */
+    RULE("__optionalfields_", AZ_KIND_SEALED_VTABLE, PAY_MT_SYMBOL, "[optional fields]"),
+    RULE("__writableData", AZ_KIND_WRITABLE_DATA, PAY_TYPE, "[writable data]"),
+    RULE("__GenericInstance_", AZ_KIND_GENERIC_COMPOSITION, PAY_RAW, "[generic composition]"),
+    RULE("__GenericVariance_", AZ_KIND_GENERIC_COMPOSITION, PAY_RAW, "[generic variance]"),
+    RULE("__GCStaticEEType_", AZ_KIND_GC_STATIC_EETYPE, PAY_RAW, "[GC static layout]"),
+    RULE("__fatpointer_", AZ_KIND_FAT_POINTER, PAY_METHOD, "[fat pointer]"),
+    RULE("__fatunboxpointer_", AZ_KIND_FAT_POINTER, PAY_METHOD, "[fat unboxing pointer]"),
+    RULE("__fataddresstakenpointer_", AZ_KIND_FAT_POINTER, PAY_METHOD, "[fat address-taken pointer]"),
+    RULE("__ehinfo_", AZ_KIND_EH_INFO, PAY_METHOD, "[EH info]"),
+    RULE("__readonlydata_", AZ_KIND_READONLY_DATA, PAY_METHOD, "[read-only data]"),
+    RULE("__Str_", AZ_KIND_FROZEN_STRING, PAY_STRING, "[string]"),
+    RULE("__FrozenObj_", AZ_KIND_FROZEN_OBJECT, PAY_FROZEN_OBJECT, "[frozen object]"),
+    /* frozen System.RuntimeType object for a type (typeof(T)) */
+    RULE("__RuntimeType_", AZ_KIND_FROZEN_OBJECT, PAY_TYPE, "[RuntimeType]"),
+    RULE("__GetNonGCStaticBase_", AZ_KIND_HELPER_STUB, PAY_TYPE, "[GetNonGCStaticBase]"),
+    RULE("__GetGCStaticBase_", AZ_KIND_HELPER_STUB, PAY_TYPE, "[GetGCStaticBase]"),
+    RULE("__GetThreadStaticBase_", AZ_KIND_HELPER_STUB, PAY_TYPE, "[GetThreadStaticBase]"),
+    RULE("__ResolveVirtualFunction_", AZ_KIND_HELPER_STUB, PAY_METHOD, "[ResolveVirtualFunction]"),
+    RULE("__DelegateCtor_", AZ_KIND_HELPER_STUB, PAY_DELEGATE_CTOR, "[delegate ctor]"),
+    RULE("__GenericLookupFromDict_", AZ_KIND_HELPER_STUB, PAY_GENERIC_LOOKUP, "[generic lookup]"),
+    RULE("__GenericLookupFromType_", AZ_KIND_HELPER_STUB, PAY_GENERIC_LOOKUP, "[generic lookup]"),
+    /* Per-call-site and per-handle cells: compiler data, as the rest of ILC's tables. */
+    RULE("__InterfaceDispatchCell_", AZ_KIND_COMPILER_DATA, PAY_DISPATCH_CELL, "[dispatch cell]"),
+    RULE("__RuntimeMethodHandle_", AZ_KIND_COMPILER_DATA, PAY_METHOD_SHOWN, "[method handle]"),
+    RULE("__RMHSignature_", AZ_KIND_COMPILER_DATA, PAY_METHOD_SHOWN, "[method handle signature]"),
+    RULE("__utf8str_", AZ_KIND_COMPILER_DATA, PAY_RAW, "[UTF-8 string]"),
+    RULE("__utf16str_", AZ_KIND_COMPILER_DATA, PAY_RAW, "[UTF-16 string]"),
+    RULE("__pinvoke_", AZ_KIND_COMPILER_DATA, PAY_RAW, "[P/Invoke fixup]"),
+    RULE("__nativemodule_", AZ_KIND_COMPILER_DATA, PAY_RAW, "[P/Invoke module]"),
+    RULE("__external_", AZ_KIND_COMPILER_DATA, PAY_NAME, "[ILC data]"),
+    RULE("__embedded_", AZ_KIND_COMPILER_DATA, PAY_NAME, "[ILC data]"),
+};
+static const struct prefix_rule rules_under[] = { /* "_x..." with x not '_' */
+    RULE("_associatedData_", AZ_KIND_ASSOCIATED_DATA, PAY_METHOD, "[associated data]"),
+    RULE("_lsda", AZ_KIND_LSDA_LABEL, PAY_NUMBERED, "[LSDA]"),
+    RULE("_fram", AZ_KIND_FRAME_LABEL, PAY_NUMBERED, "[funclet]"),
+    RULE("_unwind", AZ_KIND_FRAME_LABEL, PAY_NUMBERED, "[unwind]"),
+};
+static const struct prefix_rule rules_other[] = { /* not starting with '_' */
+    RULE("unbox_", AZ_KIND_UNBOXING_STUB, PAY_METHOD, "[unboxing stub]"),
+    RULE("g_compilerEmbedded", AZ_KIND_COMPILER_DATA, PAY_NAME, "[ILC data]"),
+};
+#undef RULE
+
+typedef struct rule_group {
+    const struct prefix_rule *rules;
+    size_t n;
+} rule_group;
+
+static const rule_group rule_groups[3] = {
+    { rules_dunder, sizeof rules_dunder / sizeof rules_dunder[0] },
+    { rules_under, sizeof rules_under / sizeof rules_under[0] },
+    { rules_other, sizeof rules_other / sizeof rules_other[0] },
+};
+
+/* The group whose prefixes may start the name s (n >= 1, NUL-terminated). */
+static const rule_group *rules_for(const char *s)
+{
+    return s[0] != '_' ? &rule_groups[2] : s[1] == '_' ? &rule_groups[0] : &rule_groups[1];
+}
+
+#ifdef AZ_DEMANGLE_MEMO_VERIFY
+/* Every rule must sit in the group its prefix selects. */
+static void check_rule_groups(void)
+{
+    for (size_t g = 0; g < sizeof rule_groups / sizeof rule_groups[0]; g++)
+        for (size_t i = 0; i < rule_groups[g].n; i++)
+            if (rules_for(rule_groups[g].rules[i].prefix) != &rule_groups[g]) {
+                fprintf(stderr, "demangle: rule %s in the wrong group\n", rule_groups[g].rules[i].prefix);
+                abort();
+            }
+}
+#endif
 
 /* Characters an ILC-mangled name can contain (after the node prefix). */
 static bool ilc_charset(const char *s, const char *e)
 {
+    /* Every byte is looked at when the answer is yes (the usual one), so
+     * without a branch per byte. */
+    unsigned all = CC_NAME;
+    for (; s + 4 <= e; s += 4)
+        all &= (unsigned)char_class[(uint8_t)s[0]] & char_class[(uint8_t)s[1]] & char_class[(uint8_t)s[2]] &
+               char_class[(uint8_t)s[3]];
     for (; s < e; s++)
-        if (!is_ident(*s) && *s != '<' && *s != '>' && *s != ',')
-            return false;
-    return true;
+        all &= char_class[(uint8_t)*s];
+    return all != 0;
 }
 
 /* _ZTV<len><T> (Unix) or ??_7<T>@@6B@ (Windows).  Returns false when the
@@ -1635,14 +2405,20 @@ static bool type_starts_at(const dctx *c, const char *p, const char *e)
     if (starts(p, e, "System___Canon") || starts(p, e, "__Array_") || starts(p, e, "__Array<"))
         return true;
     for (size_t i = 0; i < sizeof well_known / sizeof well_known[0]; i++) {
-        size_t n = strlen(well_known[i].mangled);
-        if (starts(p, e, well_known[i].mangled) && (p + n >= e || p[n] == '_'))
+        size_t n = well_known[i].len;
+        if (p < e && *p == well_known[i].mangled[0] && (size_t)(e - p) >= n &&
+            memcmp(p, well_known[i].mangled, n) == 0 && (p + n >= e || p[n] == '_'))
             return true;
     }
     uint64_t h = fnv_init();
     for (const char *t = p; t < e && is_ident(*t) && t - p < 96; t++) {
-        if (*t == '_' && t > p && lookup(c->names, AZ_NAMES_ASSEMBLY, p, (size_t)(t - p), h))
-            return true;
+        if (*t == '_' && t > p) {
+            bool more;
+            if (probe(c->names, AZ_NAMES_ASSEMBLY, p, (size_t)(t - p), h, &more))
+                return true;
+            if (!more)
+                return false; /* no longer assembly name starts like this */
+        }
         h = fnv_step(h, *t);
     }
     return false;
@@ -1841,19 +2617,20 @@ static void classify(dctx *c, const char *s, const char *e, result *r, int depth
 
     for (size_t i = 0; n < 48 && i < sizeof compiler_data_names / sizeof compiler_data_names[0]; i++) {
         const char *name = compiler_data_names[i];
-        if (name[0] == s[0] && strncmp(name, s, n) == 0 && name[n] == 0) {
+        if (name[0] == s[0] && name[1] == s[1] && strncmp(name, s, n) == 0 && name[n] == 0) {
             set_managed(r, AZ_KIND_COMPILER_DATA, "[ILC data]");
             sb_addn(&r->extra, s, n);
             return;
         }
     }
 
-    for (size_t i = 0; i < sizeof prefix_rules / sizeof prefix_rules[0]; i++) {
-        const struct prefix_rule *rule = &prefix_rules[i];
-        if (rule->prefix[0] != s[0] || (n > 1 && rule->prefix[1] != s[1]))
+    const rule_group *group = rules_for(s);
+    for (size_t i = 0; i < group->n; i++) {
+        const struct prefix_rule *rule = &group->rules[i];
+        size_t pn = rule->len;
+        if (n < pn || rule->prefix[1] != s[1] || (pn > 2 && rule->prefix[2] != s[2]))
             continue;
-        size_t pn = strlen(rule->prefix);
-        if (!starts(s, e, rule->prefix) ||
+        if (memcmp(s, rule->prefix, pn) != 0 ||
             (n == pn && rule->what != PAY_RAW && rule->what != PAY_STRING && rule->what != PAY_NAME))
             continue;
         const char *p = s + pn;
@@ -2002,8 +2779,15 @@ static void classify(dctx *c, const char *s, const char *e, result *r, int depth
             set_managed(r, AZ_KIND_METHOD, NULL);
             if (r->stub_name)
                 set_managed(r, AZ_KIND_IL_STUB, "[IL stub]");
-            /* <PrivateImplementationDetails>.<hash>: a static data blob (RVA field) */
-            const char *sep = find_lit(s, e, "_PrivateImplementationDetails___");
+            /* <PrivateImplementationDetails>.<hash>: a static data blob (RVA field).
+             * The hash is the last 64 or 65 characters, so the separator can
+             * only end 64 to 66 characters before the end; the first one in
+             * the name counts, so it is searched for only when one is there. */
+            static const char pid[] = "_PrivateImplementationDetails___";
+            bool rva = false;
+            for (size_t back = 96; back <= 98 && !rva; back++)
+                rva = n >= back && memcmp(e - back, pid, 32) == 0;
+            const char *sep = rva ? find_lit(s, e, pid) : NULL;
             if (sep && is_rva_field_name(sep + 32, e)) {
                 set_managed(r, AZ_KIND_FIELD_RVA_DATA, "[RVA data]");
                 r->has_method = false;
@@ -2058,9 +2842,15 @@ static bool cxx_is_data(const char *d)
 
 /* ---- results ---------------------------------------------------------------------- */
 
-static const char *dup_sb(az_arena *a, const strb *b)
+/* Copies n bytes and a NUL to *w (a block sized for all of a result's
+ * strings, allocated once) and returns the copy. */
+static const char *put_str(char **w, const char *s, size_t n)
 {
-    return az_arena_strndup(a, b->p, b->len);
+    char *out = *w;
+    memcpy(out, s, n);
+    out[n] = 0;
+    *w = out + n + 1;
+    return out;
 }
 
 /* "Ns.Type" (or "Type" in the global namespace) */
@@ -2114,9 +2904,9 @@ static void build_display(result *r, const char *raw, size_t raw_len, az_arena *
         if (r->kind == AZ_KIND_IL_STUB && !il_prefix)
             sb_addn(d, r->extra.p, r->extra.len);
         if (r->overload >= 0) {
-            char num[32];
-            snprintf(num, sizeof num, " (overload %d)", r->overload);
-            sb_adds(d, num);
+            sb_adds(d, " (overload ");
+            sb_addi(d, r->overload);
+            sb_addc(d, ')');
         }
     }
     if (r->kind == AZ_KIND_FROZEN_STRING) {
@@ -2149,28 +2939,38 @@ static void finish(result *r, const char *raw, size_t raw_len, az_arena *arena, 
     if ((r->has_type || r->has_method) && r->t.conf < conf)
         conf = r->t.conf;
     out->confidence = conf;
+    /* All strings go into one arena block (one allocation per symbol). */
+    bool with_method = r->has_method && r->kind != AZ_KIND_FROZEN_STRING;
+    size_t asm_len = r->has_type && r->t.assembly ? strlen(r->t.assembly) : 0;
+    bool def_is_type = r->def.len == r->type.len && memcmp(r->def.p, r->type.p, r->def.len) == 0;
+    size_t total = r->display.len + 1;
+    if (r->has_type)
+        total += (r->t.assembly ? asm_len + 1 : 0) + r->ns.len + 1 + r->type.len + 1 + (def_is_type ? 0 : r->def.len + 1);
+    if (with_method)
+        total += r->method.len + 1 + (r->inst.len ? r->inst.len + 1 : 0);
+    char *w = az_arena_alloc(arena, total);
     if (r->has_type) {
-        out->assembly = r->t.assembly ? az_arena_strdup(arena, r->t.assembly) : NULL;
-        out->ns = dup_sb(arena, &r->ns);
-        out->type = dup_sb(arena, &r->type);
-        out->type_def = (r->def.len == r->type.len && memcmp(r->def.p, r->type.p, r->def.len) == 0)
-                            ? out->type
-                            : dup_sb(arena, &r->def);
+        out->assembly = r->t.assembly ? put_str(&w, r->t.assembly, asm_len) : NULL;
+        out->ns = put_str(&w, r->ns.p, r->ns.len);
+        out->type = put_str(&w, r->type.p, r->type.len);
+        out->type_def = def_is_type ? out->type : put_str(&w, r->def.p, r->def.len);
     }
-    if (r->has_method && r->kind != AZ_KIND_FROZEN_STRING) {
-        out->method = dup_sb(arena, &r->method);
-        out->method_inst = r->inst.len ? dup_sb(arena, &r->inst) : NULL;
+    if (with_method) {
+        out->method = put_str(&w, r->method.p, r->method.len);
+        out->method_inst = r->inst.len ? put_str(&w, r->inst.p, r->inst.len) : NULL;
     }
-    out->display = dup_sb(arena, &r->display);
+    out->display = put_str(&w, r->display.p, r->display.len);
 }
 
 /* Names longer than any real ILC name: the prefix says what they claim to
  * be, the rest is not examined. */
 static void classify_long(const char *raw, result *r)
 {
-    for (size_t i = 0; i < sizeof prefix_rules / sizeof prefix_rules[0]; i++) {
-        if (strncmp(raw, prefix_rules[i].prefix, strlen(prefix_rules[i].prefix)) == 0) {
-            set_managed(r, prefix_rules[i].kind, prefix_rules[i].label);
+    const rule_group *group = rules_for(raw);
+    for (size_t i = 0; i < group->n; i++) {
+        const struct prefix_rule *rule = &group->rules[i];
+        if (strncmp(raw, rule->prefix, rule->len) == 0) {
+            set_managed(r, rule->kind, rule->label);
             sb_addn(&r->extra, raw, 256);
             sb_adds(&r->extra, "...");
             break;
@@ -2186,12 +2986,15 @@ void az_demangle(const char *raw, const az_names *names, az_arena *arena, az_dem
     if (!raw)
         raw = "";
     size_t n = strlen(raw);
+#ifdef AZ_DEMANGLE_MEMO_VERIFY
+    check_rule_groups();
+#endif
     result r;
     result_init(&r);
     if (n > MAX_PARSE_LEN) {
         classify_long(raw, &r);
     } else if (n > 0) {
-        dctx c = { names, MAX_TYPES };
+        dctx c = { .names = names, .types_left = MAX_TYPES };
         classify(&c, raw, raw + n, &r, 0);
     } else {
         r.conf = 0;

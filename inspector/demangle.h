@@ -102,6 +102,29 @@ typedef struct az_name_info {
 } az_name_info;
 const az_name_info *az_names_find(const az_names *n, az_names_table table, const char *key, size_t len,
                                   uint64_t hash);
+/* az_names_find for scans that probe a name at each '_': *more tells whether
+ * some ASSEMBLY / NAMESPACE / TYPE key starts with key followed by '_'.  When
+ * it is false no probe further along the same name can match, and the scan
+ * may stop. */
+const az_name_info *az_names_probe(const az_names *n, az_names_table table, const char *key, size_t len,
+                                   uint64_t hash, bool *more);
+
+/* The demangler's memo (demangle.c): value bytes stored under a tag and key
+ * bytes (hash is the caller's hash of both), kept in the az_names because
+ * the demangler's results depend on the names.  Every az_names_add_* call
+ * empties it; it holds a bounded number of bytes and drops what would not
+ * fit.  It is changed through a const az_names, so az_demangle must not run
+ * in two threads at once with the same az_names.  get returns the value
+ * (valid until the next az_names_memo_put or az_names_add_*) or NULL. */
+typedef struct az_memo_part {
+    const void *p;
+    size_t n;
+} az_memo_part;
+const void *az_names_memo_get(const az_names *n, unsigned tag, const char *key, size_t len, uint64_t hash,
+                              size_t *val_len);
+/* Stores the value given in pieces, one after another. */
+void az_names_memo_put(const az_names *n, unsigned tag, const char *key, size_t len, uint64_t hash,
+                       const az_memo_part *parts, size_t nparts);
 
 typedef struct az_demangled {
     az_kind kind;
@@ -120,7 +143,8 @@ typedef struct az_demangled {
 
 /* Demangles one raw symbol name (ELF/Mach-O/PE spelling; Mach-O's leading '_'
  * already removed).  Strings in *out are allocated from arena.  Never fails:
- * unknown shapes give kind UNKNOWN / NATIVE_* and the raw name as display. */
+ * unknown shapes give kind UNKNOWN / NATIVE_* and the raw name as display.
+ * Not thread-safe for one az_names: parts of the work are memoized in it. */
 void az_demangle(const char *raw, const az_names *names, az_arena *arena, az_demangled *out);
 
 /* C++ (Itanium) demangling through the C++ runtime; NULL when raw is not a

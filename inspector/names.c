@@ -8,9 +8,21 @@
  * prefix of a name as it scans (FNV-1a, the same function as az_hash_bytes)
  * and asks whether that prefix is a known assembly, namespace or type.
  *
+ * Scans can stop early: the ASSEMBLY, NAMESPACE and TYPE tables also hold
+ * every part of a key that ends before one of its '_' ("System",
+ * "System_Collections" for "System_Collections_Generic"), marked as such
+ * (name_entry.more).  A scan that probes at each '_' of a symbol may stop at
+ * the first prefix that is not so marked: no longer key can start with it.
+ * These marker entries are never returned as names (is_key is false).
+ *
  * The built-in data (names_framework.inc) is const; everything an az_names
  * learns later lives in its own tables and arena, so two az_names never share
- * mutable state. */
+ * mutable state.
+ *
+ * An az_names also keeps the demangler's memo (az_names_memo_get/put): its
+ * results depend on the names, so they live and die with them.  The memo is
+ * mutable behind the const az_names the demangler gets, which makes
+ * az_demangle unsafe to call from two threads with one az_names. */
 #include "demangle.h"
 
 #include <stdlib.h>
@@ -24,6 +36,8 @@
 typedef struct name_entry {
     const char *key; /* in the az_names arena */
     size_t key_len;
+    bool is_key; /* a name of the table (else only a '_'-bounded part of longer keys) */
+    bool more;   /* some key of the table starts with this key followed by '_' */
     az_name_info info;
 } name_entry;
 
@@ -36,8 +50,40 @@ typedef struct name_table {
     size_t count, entries_cap;
 } name_table;
 
+/* The demangler's memo: (tag, key bytes) -> value bytes.  It is consulted
+ * for most symbols, and what a lookup costs is cache misses more than
+ * instructions, so entries lie one after another in one buffer (a header,
+ * the key, the value), and each open-addressing slot holds an entry's offset
+ * with the high half of its hash: a lookup reads one slot, and only when the
+ * hash matches, one entry. */
+typedef struct memo_head {
+    uint64_t hash; /* the caller's */
+    uint32_t key_len, val_len;
+    uint32_t tag;
+    uint32_t unused; /* (entries stay 8-byte aligned) */
+} memo_head;
+
+/* The size of an entry in the buffer. */
+static size_t memo_entry_size(size_t key_len, size_t val_len)
+{
+    return (sizeof(memo_head) + key_len + val_len + 7) & ~(size_t)7;
+}
+
+typedef struct name_memo {
+    uint64_t *slots; /* hash >> 32 in the high half, entry offset / 8 + 1 in the low; 0: empty */
+    size_t cap;      /* power of two */
+    char *buf;       /* the entries */
+    size_t len, buf_cap;
+    size_t count;
+} name_memo;
+
+/* The memo's bound (entries and slots): past it new results are not kept,
+ * so whatever the input, the memo never holds more than this. */
+enum { MEMO_MAX_BYTES = 32 << 20 };
+
 struct az_names {
     az_arena arena;
+    name_memo *memo; /* mutable even through a const az_names (see the top) */
     name_table tables[AZ_NAMES__TABLES];
     /* Framework facades (type forwarders only): framework for
      * az_names_is_framework, but no symbol starts with their names, so they
@@ -139,7 +185,7 @@ static void table_grow(name_table *t)
     }
 }
 
-static name_entry *table_find(const name_table *t, const char *key, size_t len, uint64_t hash)
+static inline name_entry *table_find(const name_table *t, const char *key, size_t len, uint64_t hash)
 {
     if (!t->cap)
         return NULL;
@@ -157,13 +203,12 @@ static name_entry *table_find(const name_table *t, const char *key, size_t len, 
     return NULL;
 }
 
-/* Inserts key (already in the arena) unless present; returns the entry either
- * way so that callers can merge flags. */
-static name_entry *table_put(name_table *t, const char *key, size_t len, bool *added)
+/* Finds or inserts the entry for key (already in the arena; hash is
+ * az_hash_bytes(key, len)).  New entries are not keys yet. */
+static name_entry *table_slot(name_table *t, const char *key, size_t len, uint64_t hash)
 {
-    uint64_t hash = fix_hash(az_hash_bytes(key, len));
+    hash = fix_hash(hash);
     name_entry *e = table_find(t, key, len, hash);
-    *added = false;
     if (e)
         return e;
     if (!t->cap || (t->count + 1) * 2 > t->cap)
@@ -180,8 +225,132 @@ static name_entry *table_put(name_table *t, const char *key, size_t len, bool *a
     memset(e, 0, sizeof *e);
     e->key = key;
     e->key_len = len;
-    *added = true;
     return e;
+}
+
+/* Inserts key (already in the arena) as a name of the table unless it is one
+ * already; returns the entry either way so that callers can merge flags.
+ * With mark_prefixes, every part of the key before one of its '_' (after the
+ * first character) is recorded as a prefix of a longer key. */
+static name_entry *table_put_ex(name_table *t, const char *key, size_t len, bool mark_prefixes, bool *added)
+{
+    uint64_t h = 0xcbf29ce484222325ull; /* FNV-1a, as az_hash_bytes, one byte at a time */
+    for (size_t i = 0; i < len; i++) {
+        if (mark_prefixes && key[i] == '_' && i > 0)
+            table_slot(t, key, i, h)->more = true;
+        h = (h ^ (uint8_t)key[i]) * 0x100000001b3ull;
+    }
+    name_entry *e = table_slot(t, key, len, h);
+    *added = !e->is_key;
+    e->is_key = true;
+    return e;
+}
+
+static name_entry *table_put(name_table *t, const char *key, size_t len, bool *added)
+{
+    return table_put_ex(t, key, len, false, added);
+}
+
+/* ---- the demangler's memo -------------------------------------------------- */
+
+static void memo_clear(name_memo *m)
+{
+    free(m->slots);
+    free(m->buf);
+    memset(m, 0, sizeof *m);
+}
+
+static const memo_head *memo_find(const name_memo *m, unsigned tag, const char *key, size_t len, uint64_t hash)
+{
+    if (!m->cap)
+        return NULL;
+    uint32_t check = (uint32_t)(hash >> 32);
+    for (size_t j = hash & (m->cap - 1);; j = (j + 1) & (m->cap - 1)) {
+        uint64_t slot = m->slots[j];
+        if (!slot)
+            return NULL;
+        if ((uint32_t)(slot >> 32) != check)
+            continue;
+        const memo_head *h = (const memo_head *)(m->buf + ((slot & 0xffffffffu) - 1) * 8);
+        if (h->tag == tag && h->key_len == len && memcmp(h + 1, key, len) == 0)
+            return h;
+    }
+}
+
+static void memo_link(name_memo *m, uint64_t hash, size_t offset)
+{
+    size_t j = hash & (m->cap - 1);
+    while (m->slots[j])
+        j = (j + 1) & (m->cap - 1);
+    m->slots[j] = (hash >> 32) << 32 | (uint64_t)(offset / 8 + 1);
+}
+
+const void *az_names_memo_get(const az_names *n, unsigned tag, const char *key, size_t len, uint64_t hash,
+                              size_t *val_len)
+{
+    if (!n)
+        return NULL;
+    const memo_head *h = memo_find(n->memo, tag, key, len, hash);
+    if (!h)
+        return NULL;
+    *val_len = h->val_len;
+    return (const char *)(h + 1) + h->key_len;
+}
+
+void az_names_memo_put(const az_names *n, unsigned tag, const char *key, size_t len, uint64_t hash,
+                       const az_memo_part *parts, size_t nparts)
+{
+    size_t val_len = 0;
+    for (size_t i = 0; i < nparts; i++) {
+        if (parts[i].n > MEMO_MAX_BYTES)
+            return;
+        val_len += parts[i].n;
+    }
+    if (!n || len > MEMO_MAX_BYTES || val_len > MEMO_MAX_BYTES)
+        return;
+    name_memo *m = n->memo;
+    size_t size = memo_entry_size(len, val_len);
+    size_t cap = (m->count + 1) * 2 > m->cap ? (m->cap ? m->cap * 2 : 4096) : m->cap;
+    if (m->len + size + cap * sizeof *m->slots > MEMO_MAX_BYTES || memo_find(m, tag, key, len, hash))
+        return;
+    size_t buf_cap = m->buf_cap;
+    while (m->len + size > buf_cap)
+        buf_cap = buf_cap ? buf_cap * 2 : 64 * 1024;
+    if (buf_cap > MEMO_MAX_BYTES)
+        buf_cap = MEMO_MAX_BYTES; /* (enough: the check above counted the entries) */
+    if (cap != m->cap) {
+        free(m->slots);
+        m->slots = az_xcalloc(cap, sizeof *m->slots);
+        m->cap = cap;
+        for (size_t off = 0; off < m->len;) {
+            const memo_head *h = (const memo_head *)(m->buf + off);
+            memo_link(m, h->hash, off);
+            off += memo_entry_size(h->key_len, h->val_len);
+        }
+    }
+    if (buf_cap != m->buf_cap) {
+        char *buf = realloc(m->buf, buf_cap);
+        if (!buf)
+            return; /* a memo can do without */
+        m->buf = buf;
+        m->buf_cap = buf_cap;
+    }
+    memo_head *h = (memo_head *)(m->buf + m->len);
+    h->hash = hash;
+    h->key_len = (uint32_t)len;
+    h->val_len = (uint32_t)val_len;
+    h->tag = tag;
+    h->unused = 0;
+    memcpy(h + 1, key, len);
+    char *w = (char *)(h + 1) + len;
+    for (size_t i = 0; i < nparts; i++) {
+        if (parts[i].n)
+            memcpy(w, parts[i].p, parts[i].n);
+        w += parts[i].n;
+    }
+    memo_link(m, hash, m->len);
+    m->len += size;
+    m->count++;
 }
 
 /* ---- public API ------------------------------------------------------------ */
@@ -193,6 +362,7 @@ az_names *az_names_new_empty(void)
 {
     az_names *n = az_xcalloc(1, sizeof *n);
     az_arena_init(&n->arena);
+    n->memo = az_xcalloc(1, sizeof *n->memo);
     size_t nns = sizeof az_fw_namespaces / sizeof az_fw_namespaces[0];
     for (size_t i = 0; i < nns; i++)
         if (az_fw_namespaces[i][0])
@@ -218,7 +388,8 @@ az_names *az_names_new_empty(void)
         }
         len += sanitize_to(buf + len, ft->path);
         bool added;
-        name_entry *e = table_put(&n->tables[AZ_NAMES_TYPE], az_arena_strndup(&n->arena, buf, len), len, &added);
+        name_entry *e =
+            table_put_ex(&n->tables[AZ_NAMES_TYPE], az_arena_strndup(&n->arena, buf, len), len, true, &added);
         if (added) {
             e->info.display = ft->path;
             e->info.assembly = asm_name;
@@ -258,6 +429,8 @@ void az_names_free(az_names *n)
         free(t->slot_entry);
         free(t->entries);
     }
+    memo_clear(n->memo);
+    free(n->memo);
     az_arena_free(&n->arena);
     free(n);
 }
@@ -266,10 +439,11 @@ void az_names_add_assembly(az_names *n, const char *display_name, bool framework
 {
     if (!n || !display_name || !display_name[0])
         return;
+    memo_clear(n->memo); /* memoized demangler results may depend on the old names */
     size_t len;
     char *key = sanitize_assembly(&n->arena, display_name, &len);
     bool added;
-    name_entry *e = table_put(&n->tables[AZ_NAMES_ASSEMBLY], key, len, &added);
+    name_entry *e = table_put_ex(&n->tables[AZ_NAMES_ASSEMBLY], key, len, true, &added);
     if (added)
         e->info.display = az_arena_strdup(&n->arena, display_name);
     e->info.framework = framework;
@@ -279,10 +453,11 @@ void az_names_add_namespace(az_names *n, const char *display_name)
 {
     if (!n || !display_name || !display_name[0])
         return;
+    memo_clear(n->memo);
     size_t len;
     char *key = sanitize(&n->arena, display_name, &len);
     bool added;
-    name_entry *e = table_put(&n->tables[AZ_NAMES_NAMESPACE], key, len, &added);
+    name_entry *e = table_put_ex(&n->tables[AZ_NAMES_NAMESPACE], key, len, true, &added);
     if (added)
         e->info.display = az_arena_strdup(&n->arena, display_name);
 }
@@ -291,6 +466,7 @@ void az_names_add_value_type(az_names *n, const char *mangled_type)
 {
     if (!n || !mangled_type || !mangled_type[0])
         return;
+    memo_clear(n->memo);
     /* Both the exact instantiation and its generic definition: a generic
      * struct is a struct whatever its arguments. */
     size_t full = strlen(mangled_type);
@@ -322,7 +498,7 @@ bool az_names_is_framework(const az_names *n, const char *assembly)
     size_t len = sanitize_assembly_to(key, assembly);
     uint64_t h = az_hash_bytes(key, len);
     const name_entry *e = table_find(&n->tables[AZ_NAMES_ASSEMBLY], key, len, h);
-    if (!e)
+    if (!e || !e->is_key)
         e = table_find(&n->facades, key, len, h);
     bool fw = e && e->info.framework;
     if (key != small)
@@ -336,5 +512,18 @@ const az_name_info *az_names_find(const az_names *n, az_names_table table, const
     if (!n || (int)table < 0 || table >= AZ_NAMES__TABLES)
         return NULL;
     const name_entry *e = table_find(&n->tables[table], key, len, hash);
-    return e ? &e->info : NULL;
+    return e && e->is_key ? &e->info : NULL;
+}
+
+const az_name_info *az_names_probe(const az_names *n, az_names_table table, const char *key, size_t len,
+                                   uint64_t hash, bool *more)
+{
+    *more = false;
+    if (!n || (int)table < 0 || table >= AZ_NAMES__TABLES)
+        return NULL;
+    const name_entry *e = table_find(&n->tables[table], key, len, hash);
+    if (!e)
+        return NULL;
+    *more = e->more;
+    return e->is_key ? &e->info : NULL;
 }

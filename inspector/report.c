@@ -7,16 +7,34 @@
 
 #include "../formats/image.h"
 
+/* value / unit with `decimals` digits, rounded half up, in integer
+ * arithmetic (printf's %f is slow for a million rows). */
+static void fixed_point(char *buf, size_t cap, uint64_t value, uint64_t unit, int decimals, const char *suffix)
+{
+    uint64_t scale = decimals == 2 ? 100 : 10;
+    unsigned __int128 scaled = ((unsigned __int128)value * scale + unit / 2) / unit;
+    uint64_t whole = (uint64_t)(scaled / scale), frac = (uint64_t)(scaled % scale);
+    snprintf(buf, cap, decimals == 2 ? "%" PRIu64 ".%02" PRIu64 "%s" : "%" PRIu64 ".%" PRIu64 "%s", whole, frac,
+             suffix);
+}
+
 void az_format_size(char *buf, size_t cap, uint64_t b)
 {
     if (b < 1024)
         snprintf(buf, cap, "%" PRIu64 " B", b);
     else if (b < 1024 * 1024)
-        snprintf(buf, cap, "%.1f KiB", (double)b / 1024);
+        fixed_point(buf, cap, b, 1024, 1, " KiB");
     else if (b < 1024ull * 1024 * 1024)
-        snprintf(buf, cap, "%.2f MiB", (double)b / (1024 * 1024));
+        fixed_point(buf, cap, b, 1024 * 1024, 2, " MiB");
     else
-        snprintf(buf, cap, "%.2f GiB", (double)b / (1024.0 * 1024 * 1024));
+        fixed_point(buf, cap, b, 1024ull * 1024 * 1024, 2, " GiB");
+}
+
+/* " 12.3%": a share of total with one decimal, rounded half up. */
+static void format_pct(char *buf, size_t cap, uint64_t part, uint64_t total)
+{
+    unsigned __int128 scaled = total ? ((unsigned __int128)part * 1000 + total / 2) / total : 0;
+    snprintf(buf, cap, "%4" PRIu64 ".%" PRIu64 "%%", (uint64_t)(scaled / 10), (uint64_t)(scaled % 10));
 }
 
 static double pct(uint64_t part, uint64_t total)
@@ -120,11 +138,12 @@ static void text_columns(FILE *out, const char *what)
 
 static void text_row(FILE *out, const az_analysis *a, int indent, const char *label, uint64_t file, uint64_t vm)
 {
-    char fs[32], vs[32];
+    char fs[32], vs[32], fp[16], vp[16];
     az_format_size(fs, sizeof fs, file);
     az_format_size(vs, sizeof vs, vm);
-    fprintf(out, " %6.1f%% %10s  %6.1f%% %10s  %*s%s\n", pct(file, a->file_total), fs, pct(vm, a->vm_total), vs,
-            2 * indent, "", label);
+    format_pct(fp, sizeof fp, file, a->file_total);
+    format_pct(vp, sizeof vp, vm, a->vm_total);
+    fprintf(out, " %7s %10s  %7s %10s  %*s%s\n", fp, fs, vp, vs, 2 * indent, "", label);
 }
 
 /* ---- summary ------------------------------------------------------------------- */
@@ -290,22 +309,25 @@ void az_view_tree(const az_analysis *a, const az_view_opts *o)
 
 /* ---- symbols ---------------------------------------------------------------------- */
 
-static int cmp_entities(const void *x, const void *y, void *ctx)
+/* Rows of the symbols view with their sizes computed once for sorting. */
+typedef struct symbol_row {
+    uint64_t primary, secondary; /* sizes in the sort domain, then the other */
+    size_t entity;
+} symbol_row;
+
+static int cmp_symbol_rows(const void *x, const void *y, void *ctx)
 {
-    const az_analysis *a = ((void **)ctx)[0];
-    az_sort sort = *(const az_sort *)((void **)ctx)[1];
-    const az_entity *p = &a->entities[*(const size_t *)x], *q = &a->entities[*(const size_t *)y];
-    uint64_t fp = az_entity_file(p), fq = az_entity_file(q), vp = az_entity_vm(p), vq = az_entity_vm(q);
-    uint64_t sp = sort == AZ_SORT_VM ? vp : fp, sq = sort == AZ_SORT_VM ? vq : fq;
-    if (sp != sq)
-        return sp > sq ? -1 : 1;
-    uint64_t tp = sort == AZ_SORT_VM ? fp : vp, tq = sort == AZ_SORT_VM ? fq : vq;
-    if (tp != tq)
-        return tp > tq ? -1 : 1;
-    int c = strcmp(p->raw, q->raw);
+    const az_analysis *a = ctx;
+    const symbol_row *p = x, *q = y;
+    if (p->primary != q->primary)
+        return p->primary > q->primary ? -1 : 1;
+    if (p->secondary != q->secondary)
+        return p->secondary > q->secondary ? -1 : 1;
+    const az_entity *e = &a->entities[p->entity], *f = &a->entities[q->entity];
+    int c = strcmp(e->raw, f->raw);
     if (c)
         return c;
-    return p->addr < q->addr ? -1 : p->addr > q->addr;
+    return e->addr < f->addr ? -1 : e->addr > f->addr;
 }
 
 static const char *entity_kind(const az_entity *e)
@@ -315,15 +337,15 @@ static const char *entity_kind(const az_entity *e)
 
 void az_view_symbols(const az_analysis *a, const az_view_opts *o)
 {
-    size_t *order = az_xmalloc((a->nentities ? a->nentities : 1) * sizeof *order);
+    symbol_row *rows = az_xmalloc((a->nentities ? a->nentities : 1) * sizeof *rows);
     size_t n = 0;
     for (size_t i = 0; i < a->nentities; i++) {
         const az_entity *e = &a->entities[i];
-        if ((az_entity_file(e) || az_entity_vm(e)) && az_filter_match(a, e, &o->filter))
-            order[n++] = i;
+        uint64_t f = az_entity_file(e), v = az_entity_vm(e);
+        if ((f || v) && az_filter_match(a, e, &o->filter))
+            rows[n++] = (symbol_row){ o->sort == AZ_SORT_VM ? v : f, o->sort == AZ_SORT_VM ? f : v, i };
     }
-    void *ctx[2] = { (void *)a, (void *)&o->sort };
-    qsort_r(order, n, sizeof *order, cmp_entities, ctx);
+    qsort_r(rows, n, sizeof *rows, cmp_symbol_rows, (void *)a);
     size_t shown = o->limit && o->limit < n ? o->limit : n;
     FILE *out = o->out;
 
@@ -336,7 +358,7 @@ void az_view_symbols(const az_analysis *a, const az_view_opts *o)
         fprintf(out, "%s,\"symbols\":[\n", head);
         free(head);
         for (size_t k = 0; k < shown; k++) {
-            const az_entity *e = &a->entities[order[k]];
+            const az_entity *e = &a->entities[rows[k].entity];
             const az_demangled *d = &e->dm;
             json_t *row = json_object();
             json_object_set_new(row, "name", json_string(e->raw));
@@ -376,7 +398,7 @@ void az_view_symbols(const az_analysis *a, const az_view_opts *o)
     } else if (o->format == AZ_OUT_CSV) {
         fprintf(out, "name,display,kind,bucket,group,assembly,namespace,type,method,generic,section,file_size,vm_size\n");
         for (size_t k = 0; k < shown; k++) {
-            const az_entity *e = &a->entities[order[k]];
+            const az_entity *e = &a->entities[rows[k].entity];
             const az_demangled *d = &e->dm;
             csv_field(out, e->raw, false);
             csv_field(out, d->display ? d->display : e->raw, false);
@@ -397,14 +419,15 @@ void az_view_symbols(const az_analysis *a, const az_view_opts *o)
         fprintf(out, " ------------------  ------------------  ----------  -------------------  ----\n");
         uint64_t f = 0, v = 0;
         for (size_t k = 0; k < n; k++) {
-            const az_entity *e = &a->entities[order[k]];
+            const az_entity *e = &a->entities[rows[k].entity];
             if (k < shown) {
-                char fs[32], vs[32];
+                char fs[32], vs[32], fp[16], vp[16];
                 az_format_size(fs, sizeof fs, az_entity_file(e));
                 az_format_size(vs, sizeof vs, az_entity_vm(e));
-                fprintf(out, " %6.1f%% %10s  %6.1f%% %10s  %-10s  %-19s  %s\n", pct(az_entity_file(e), a->file_total),
-                        fs, pct(az_entity_vm(e), a->vm_total), vs, az_bucket_name(e->bucket), entity_kind(e),
-                        e->dm.display ? e->dm.display : e->raw);
+                format_pct(fp, sizeof fp, az_entity_file(e), a->file_total);
+                format_pct(vp, sizeof vp, az_entity_vm(e), a->vm_total);
+                fprintf(out, " %7s %10s  %7s %10s  %-10s  %-19s  %s\n", fp, fs, vp, vs, az_bucket_name(e->bucket),
+                        entity_kind(e), e->dm.display ? e->dm.display : e->raw);
             } else {
                 f += az_entity_file(e);
                 v += az_entity_vm(e);
@@ -416,7 +439,7 @@ void az_view_symbols(const az_analysis *a, const az_view_opts *o)
             text_row(out, a, 0, label, f, v);
         }
     }
-    free(order);
+    free(rows);
 }
 
 /* ---- sections ---------------------------------------------------------------------- */

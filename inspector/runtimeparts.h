@@ -6,7 +6,11 @@
 
 #include "analysis.h"
 
-void az_runtimeparts_load(az_analysis *a);
+/* Reading DWARF takes a while (decompression), so it runs on its own thread:
+ * start it once the image is complete, finish before native symbols are
+ * classified.  Without threads, finish does the work. */
+void az_runtimeparts_start(az_analysis *a);
+void az_runtimeparts_finish(az_analysis *a);
 void az_runtimeparts_free(az_analysis *a);
 /* The runtime part of native code at addr, or NULL when no compile unit of
  * the runtime covers it. */
