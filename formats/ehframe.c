@@ -55,14 +55,9 @@ typedef struct cie_info {
     bool has_aug_data;
 } cie_info;
 
-typedef struct lsda_ref {
-    uint64_t addr;
-    uint64_t owner;
-} lsda_ref;
-
 static int cmp_lsda(const void *a, const void *b)
 {
-    const lsda_ref *x = a, *y = b;
+    const struct az_lsda_ref *x = a, *y = b;
     if (x->addr != y->addr)
         return x->addr < y->addr ? -1 : 1;
     return x->owner < y->owner ? -1 : x->owner > y->owner;
@@ -112,15 +107,28 @@ static bool parse_cie(az_cursor *rec, cie_info *out)
     return !data.failed && !rec->failed;
 }
 
+void az_lsda_add(az_lsda_refs *l, uint64_t lsda, uint64_t owner)
+{
+    az_grow(&l->refs, &l->cap, l->n + 1, sizeof *l->refs);
+    l->refs[l->n].addr = lsda;
+    l->refs[l->n].owner = owner;
+    l->n++;
+}
+
 void az_ehframe_read(az_image *img, const az_section *sec)
+{
+    az_lsda_refs lsdas = { 0 };
+    az_ehframe_read_lsdas(img, sec, &lsdas);
+    az_lsda_regions(img, &lsdas);
+}
+
+void az_ehframe_read_lsdas(az_image *img, const az_section *sec, az_lsda_refs *lsdas)
 {
     az_cursor all;
     if (!az_cursor_sub(&(az_cursor){ img->data, img->size, 0, false }, sec->file_off, sec->file_size, &all))
         return;
     cie_info *cies = NULL;
     size_t ncies = 0, cap_cies = 0;
-    lsda_ref *lsdas = NULL;
-    size_t nlsdas = 0, cap_lsdas = 0;
     bool damaged = false;
 
     while (az_cursor_left(&all) >= 4) {
@@ -185,17 +193,19 @@ void az_ehframe_read(az_image *img, const az_section *sec)
         if (ci->lsda_enc == PE_OMIT || auglen == 0 || rec.failed)
             continue;
         uint64_t lsda;
-        if (read_encoded(&rec, ci->lsda_enc, sec->vm_addr + body + rec.pos, 0, &lsda) && lsda) {
-            az_grow(&lsdas, &cap_lsdas, nlsdas + 1, sizeof *lsdas);
-            lsdas[nlsdas].addr = lsda;
-            lsdas[nlsdas].owner = pc_begin;
-            nlsdas++;
-        }
+        if (read_encoded(&rec, ci->lsda_enc, sec->vm_addr + body + rec.pos, 0, &lsda) && lsda)
+            az_lsda_add(lsdas, lsda, pc_begin);
     }
     if (damaged)
-        az_image_warn(img, "%s: .eh_frame is damaged; some unwind records are left unattributed",
-                      img->path);
+        az_image_warn(img, "%s: %s is damaged; some unwind records are left unattributed",
+                      img->path, sec->name);
+    free(cies);
+}
 
+void az_lsda_regions(az_image *img, az_lsda_refs *l)
+{
+    struct az_lsda_ref *lsdas = l->refs;
+    size_t nlsdas = l->n;
     /* An LSDA runs to the next LSDA (or the end of its section).  ILC shares
      * identical LSDAs between methods; a shared one is charged to the first
      * method (lowest address) that uses it. */
@@ -229,8 +239,8 @@ void az_ehframe_read(az_image *img, const az_section *sec)
             r->owner_addr = lsdas[i].owner;
         }
     }
-    free(cies);
     free(lsdas);
+    memset(l, 0, sizeof *l);
 }
 
 void az_ehframe_hdr_read(az_image *img, const az_section *sec)

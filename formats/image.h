@@ -78,6 +78,8 @@ typedef enum az_region_kind {
     AZ_RGN_DYNAMIC,       /* dynamic linking tables */
     AZ_RGN_PADDING,
     AZ_RGN_OTHER,
+    AZ_RGN_MANAGED_CODE,  /* managed code known only by its unwind data (PE without a PDB,
+                             where .managedcode is merged into .text) */
     AZ_RGN__COUNT
 } az_region_kind;
 

@@ -7,9 +7,13 @@
 
 #include "../formats/debugfile.h"
 #include "../formats/elf.h"
+#include "../formats/macho.h"
+#include "../formats/pdb.h"
+#include "../formats/pe.h"
 #include "attribute.h"
 #include "nativeaot.h"
 #include "runtimeparts.h"
+#include "snapshot.h"
 
 const char *az_bucket_name(az_bucket b)
 {
@@ -216,6 +220,23 @@ az_names *az_analysis_names(az_analysis *a)
     return n;
 }
 
+/* Finds, verifies and reads a PE image's PDB (--pdb, else --debug-file,
+ * else beside the image or at its CodeView path). */
+static void attach_pdb(az_analysis *a, const az_options *opts)
+{
+    az_input pdb;
+    if (!az_pdb_find(&a->img, opts->pdb ? opts->pdb : opts->debug_file, &pdb))
+        return;
+    az_error err = { 0 };
+    if (az_pdb_add_symbols(&a->img, pdb.data, pdb.size, pdb.path, &err) == AZ_OK) {
+        a->debug_input = pdb;
+        a->img.debug_file = az_arena_strdup(&a->img.arena, pdb.path);
+    } else {
+        az_image_warn(&a->img, "PDB refused: %s", err.msg);
+        az_input_close(&pdb);
+    }
+}
+
 az_status az_analyze(const uint8_t *data, uint64_t size, const char *path, const az_options *opts,
                      az_analysis *out, az_error *err)
 {
@@ -226,27 +247,49 @@ az_status az_analyze(const uint8_t *data, uint64_t size, const char *path, const
     const char *name = path ? path : "<input>";
     if (size == 0)
         return az_fail(err, AZ_ERR_FORMAT, "%s: file is empty", name);
+    if (az_snapshot_sniff(data, size))
+        return az_snapshot_load(data, size, path, out, err);
 
     az_image_init(&out->img, name, data, size);
     az_status st;
     if (az_elf_sniff(data, size)) {
         st = az_elf_read(&out->img, err);
-    } else if (size >= 2 && data[0] == 'M' && data[1] == 'Z') {
-        st = az_fail(err, AZ_ERR_UNSUPPORTED, "%s: PE files are not supported yet (ELF only)", name);
-    } else if (size >= 4 && ((data[0] == 0xcf && data[1] == 0xfa && data[2] == 0xed && data[3] == 0xfe) ||
-                             (data[0] == 0xca && data[1] == 0xfe && data[2] == 0xba && data[3] == 0xbe))) {
-        st = az_fail(err, AZ_ERR_UNSUPPORTED, "%s: Mach-O files are not supported yet (ELF only)", name);
+    } else if (az_pe_sniff(data, size)) {
+        st = az_pe_read(&out->img, err);
+    } else if (az_macho_sniff(data, size)) {
+        st = az_macho_read(&out->img, opts->arch, err);
     } else {
         st = az_fail(err, AZ_ERR_FORMAT, "%s: not an executable (no ELF, PE or Mach-O signature)", name);
     }
+    if (st == AZ_OK && opts->arch != AZ_ARCH_UNKNOWN && out->img.arch != opts->arch)
+        st = az_fail(err, AZ_ERR_UNSUPPORTED, "%s: the file is %s, not %s", name, az_arch_name(out->img.arch),
+                     az_arch_name(opts->arch));
     if (st != AZ_OK) {
         az_image_free(&out->img);
         return st;
     }
     az_arena_init(&out->arena);
 
+    /* PE: symbols come from the PDB, matched by the CodeView GUID and age. */
+    if (out->img.format == AZ_FORMAT_PE) {
+        if (path && !opts->no_debug_file)
+            attach_pdb(out, opts);
+    /* Mach-O: the dSYM, matched by LC_UUID, adds its DWARF and, when the
+     * binary is stripped, its symbol table. */
+    } else if (out->img.format == AZ_FORMAT_MACHO) {
+        az_input dbg;
+        if (path && !opts->no_debug_file && az_macho_find_dsym(&out->img, opts->debug_file, &dbg)) {
+            az_error derr = { 0 };
+            if (az_macho_add_debug_file(&out->img, dbg.data, dbg.size, dbg.path, &derr) == AZ_OK) {
+                out->debug_input = dbg;
+                out->img.debug_file = az_arena_strdup(&out->img.arena, dbg.path);
+            } else {
+                az_image_warn(&out->img, "debug file refused: %s", derr.msg);
+                az_input_close(&dbg);
+            }
+        }
     /* A stripped binary: symbols come from its separate debug file. */
-    if (!out->img.has_symtab && path && !opts->no_debug_file) {
+    } else if (!out->img.has_symtab && path && !opts->no_debug_file) {
         az_input dbg;
         if (az_debugfile_find(&out->img, opts->debug_file, opts->debug_root, &dbg)) {
             az_error derr = { 0 };
@@ -283,8 +326,12 @@ az_status az_analyze(const uint8_t *data, uint64_t size, const char *path, const
     }
 
     out->nat = az_xcalloc(1, sizeof *out->nat);
-    if (out->native_aot)
+    /* A PE image from .NET 9 on has no section of ILC's own: without a PDB,
+     * the module header found in its data is what tells. */
+    if (out->native_aot || out->img.format == AZ_FORMAT_PE)
         az_nativeaot_load(out, out->nat);
+    if (out->nat->rtr.found)
+        out->native_aot = true;
     if (!out->dotnet_version && out->nat->rtr.found)
         out->dotnet_version = dotnet_version_from_header(out->nat->rtr.major);
 

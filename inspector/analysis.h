@@ -76,9 +76,11 @@ typedef struct az_options {
     const char *debug_file;    /* --debug-file: use this debug file */
     bool no_debug_file;        /* do not look for a separate debug file */
     const char *debug_root;    /* instead of /usr/lib/debug (tests) */
+    const char *pdb;           /* --pdb: the PDB of a PE image (else found beside it) */
     const char *framework_file;/* --framework-list: assembly names, one per line, replace built-in */
     const char **app_assemblies; /* --app-assembly (repeatable): treat as app even if framework-like */
     size_t napp_assemblies;
+    az_arch arch;              /* --arch: the slice of a universal Mach-O (AZ_ARCH_UNKNOWN: x64, else arm64) */
 } az_options;
 
 typedef enum az_symbols_level { AZ_SYMBOLS_NONE, AZ_SYMBOLS_PARTIAL, AZ_SYMBOLS_FULL } az_symbols_level;
@@ -110,6 +112,8 @@ typedef struct az_analysis {
     bool native_aot;
     const char *dotnet_version; /* "10.0.12" from ILC's .comment, or NULL */
     az_symbols_level symbols;
+    const char *snapshot_of;    /* loaded from a snapshot (snapshot.h): the binary it was taken
+                                   from; img then has no file bytes (img.data is NULL) */
 
     /* Where each section's bytes went: [section][bucket]; the extra last row
      * is for bytes outside every section (headers, padding). */

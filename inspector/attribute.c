@@ -330,16 +330,64 @@ static az_facet region_facet(az_region_kind k)
     }
 }
 
+/* Managed code the reader found inside a native code section (PE: .text
+ * with .managedcode merged in), as sorted [start, end) pairs. */
+typedef struct code_ranges {
+    uint64_t (*r)[2];
+    size_t n;
+} code_ranges;
+
+static int cmp_range(const void *x, const void *y)
+{
+    const uint64_t *a = x, *b = y;
+    return a[0] < b[0] ? -1 : a[0] > b[0];
+}
+
+static void managed_ranges_build(const az_image *img, code_ranges *out)
+{
+    out->n = 0;
+    out->r = az_xmalloc(sizeof *out->r);
+    size_t cap = 1;
+    for (size_t i = 0; i < img->nregions; i++)
+        if (img->regions[i].kind == AZ_RGN_MANAGED_CODE) {
+            az_grow(&out->r, &cap, out->n + 1, sizeof *out->r);
+            out->r[out->n][0] = img->regions[i].vm_addr;
+            out->r[out->n][1] = img->regions[i].vm_addr + img->regions[i].vm_size;
+            out->n++;
+        }
+    qsort(out->r, out->n, sizeof *out->r, cmp_range);
+}
+
+static bool in_ranges(const code_ranges *c, uint64_t addr)
+{
+    size_t lo = 0, hi = c->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (c->r[mid][0] <= addr)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo > 0 && addr < c->r[lo - 1][1];
+}
+
 /* A region whose owner has no symbol: label it by what it is, in the bucket
  * of the code or data it describes when that is known. */
-static size_t region_fallback(az_analysis *a, const az_region *r)
+static size_t region_fallback(az_analysis *a, const az_region *r, const code_ranges *managed)
 {
     az_bucket b = AZ_BUCKET_FORMAT;
     const char *label = r->label;
+    if (r->kind == AZ_RGN_MANAGED_CODE) {
+        size_t e = az_label_entity(a, label, AZ_BUCKET_MANAGED, NULL);
+        a->entities[e].group = "managed code (names unavailable)";
+        return e;
+    }
     if (r->has_owner) {
         const az_section *os = az_image_section_at(&a->img, r->owner_addr);
         if (os) {
             az_bucket ob = a->section_buckets[os - a->img.sections];
+            if (ob == AZ_BUCKET_RUNTIME && in_ranges(managed, r->owner_addr))
+                ob = AZ_BUCKET_MANAGED;
             if (r->kind == AZ_RGN_UNWIND || r->kind == AZ_RGN_UNWIND_INDEX || r->kind == AZ_RGN_LSDA) {
                 if (ob == AZ_BUCKET_MANAGED || ob == AZ_BUCKET_RUNTIME) {
                     b = ob;
@@ -388,6 +436,8 @@ static void add_claims(az_analysis *a, maps *m)
     }
     az_extents_claim_padding(a, &m->vm, &m->file, PRIO_PADDING);
 
+    code_ranges managed;
+    managed_ranges_build(img, &managed);
     /* Regions come in runs of one table; remember the last fallback. */
     const char *last_label = NULL;
     const az_section *last_owner_sec = NULL;
@@ -402,8 +452,11 @@ static void add_claims(az_analysis *a, maps *m)
             prio = PRIO_OWNED;
         } else {
             const az_section *os = r->has_owner ? az_image_section_at(img, r->owner_addr) : NULL;
+            /* In a merged code section the owner's side can change within one table. */
+            if (os && managed.n && in_ranges(&managed, r->owner_addr))
+                os = NULL;
             if (r->label != last_label || os != last_owner_sec || last_fallback == SIZE_MAX) {
-                last_fallback = region_fallback(a, r);
+                last_fallback = region_fallback(a, r, &managed);
                 last_label = r->label;
                 last_owner_sec = os;
             }
@@ -415,6 +468,8 @@ static void add_claims(az_analysis *a, maps *m)
         if (r->file_size)
             az_rangemap_add(&m->file, r->file_off, r->file_size, label, prio);
     }
+
+    free(managed.r);
 
     az_nativeaot_claims(a, &m->vm, &m->file, PRIO_SYMBOL, PRIO_KNOWN_DATA);
 

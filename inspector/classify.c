@@ -214,7 +214,8 @@ az_bucket az_section_bucket(const az_analysis *a, const az_section *sec)
     if (az_is_managed_code_section(sec))
         return AZ_BUCKET_MANAGED;
     if (name_is(sec, ".dotnet_eh_table") || name_is(sec, "__modules") || name_is(sec, ".hydrated") ||
-        name_is(sec, "hydrated") || name_is(sec, "__DATA,hydrated") || name_is(sec, "__DATA,__modules"))
+        name_is(sec, "hydrated") || name_is(sec, "__DATA,hydrated") || name_is(sec, "__DATA,__modules") ||
+        name_is(sec, "__DATA,.dotnet_eh_table"))
         return a->native_aot ? AZ_BUCKET_COMPILER : AZ_BUCKET_UNATTRIBUTED;
     if (!(sec->flags & AZ_SEC_ALLOC) || (sec->flags & (AZ_SEC_SYMTAB | AZ_SEC_NOTE)))
         return AZ_BUCKET_FORMAT;
@@ -223,12 +224,24 @@ az_bucket az_section_bucket(const az_analysis *a, const az_section *sec)
         ".gnu.version_r", ".rela.dyn", ".rela.plt", ".relr.dyn", ".rel.dyn", ".rel.plt", ".plt",
         ".plt.got", ".plt.sec", ".got", ".got.plt", ".dynamic", ".init_array", ".fini_array",
         ".preinit_array", ".eh_frame_hdr", ".eh_frame",
+        /* PE: exception directory, base relocations, exports, imports, resources */
+        ".pdata", ".reloc", ".edata", ".idata", ".didat", ".rsrc",
+        /* Mach-O: stubs and pointers dyld binds, initialiser lists, unwind tables */
+        "__TEXT,__stubs", "__TEXT,__stub_helper", "__TEXT,__auth_stubs", "__DATA_CONST,__got",
+        "__DATA,__got", "__DATA_CONST,__auth_got", "__DATA,__la_symbol_ptr", "__DATA,__nl_symbol_ptr",
+        "__DATA,__thread_ptrs", "__DATA_CONST,__mod_init_func", "__DATA,__mod_init_func",
+        "__DATA_CONST,__mod_term_func", "__TEXT,__init_offsets", "__TEXT,__unwind_info", "__TEXT,__eh_frame",
     };
     for (size_t i = 0; i < sizeof format_sections / sizeof format_sections[0]; i++)
         if (name_is(sec, format_sections[i]))
             return AZ_BUCKET_FORMAT;
     if (name_is(sec, ".init") || name_is(sec, ".fini") || name_is(sec, ".text") ||
-        name_is(sec, ".data.rel.ro") || name_is(sec, ".gcc_except_table"))
+        name_is(sec, ".data.rel.ro") || name_is(sec, ".gcc_except_table") ||
+        /* PE: the MSVC C runtime's initialiser tables, CFG pointers, read-only data */
+        name_is(sec, ".CRT") || name_is(sec, ".00cfg") || name_is(sec, "_RDATA") ||
+        /* Mach-O: native code, C++ exception tables, relocated read-only data */
+        name_is(sec, "__TEXT,__text") || name_is(sec, "__TEXT,__gcc_except_tab") ||
+        name_is(sec, "__DATA_CONST,__const"))
         return AZ_BUCKET_RUNTIME;
     return AZ_BUCKET_UNATTRIBUTED;
 }

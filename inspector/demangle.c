@@ -3049,3 +3049,172 @@ const char *az_generic_name(az_generic g)
     }
     return "none";
 }
+
+/* ---- generic structure (for the generics view) ----------------------------------- */
+
+/* The payload span of a MethodTable symbol: _ZTV<len>[Boxed_]<T> or
+ * ??_7[Boxed_]<T>@@6B@. */
+static bool mt_payload(const char *s, const char *e, const char **ps, const char **pe)
+{
+    const char *t, *te;
+    if (starts(s, e, "_ZTV")) {
+        size_t nd = digits_at(s + 4, e);
+        if (nd == 0 || nd > 5)
+            return false;
+        size_t len = 0;
+        for (size_t i = 0; i < nd; i++)
+            len = len * 10 + (size_t)(s[4 + i] - '0');
+        t = s + 4 + nd;
+        te = e;
+        if ((size_t)(te - t) != len)
+            return false;
+    } else if (starts(s, e, "??_7") && ends(s, e, "@@6B@")) {
+        t = s + 4;
+        te = e - 5;
+    } else {
+        return false;
+    }
+    if (starts(t, te, "Boxed_"))
+        t += 6;
+    if (te <= t || !ilc_charset(t, te))
+        return false;
+    *ps = t;
+    *pe = te;
+    return true;
+}
+
+/* The payload of [s, e), choosing the node prefix as classify() does. */
+static bool payload_span(const char *s, const char *e, const char **ps, const char **pe)
+{
+    size_t n = (size_t)(e - s);
+    const rule_group *group = rules_for(s);
+    for (size_t i = 0; i < group->n; i++) {
+        const struct prefix_rule *rule = &group->rules[i];
+        size_t pn = rule->len;
+        if (n <= pn || memcmp(s, rule->prefix, pn) != 0)
+            continue;
+        const char *p = s + pn;
+        switch (rule->what) {
+        case PAY_NUMBERED: {
+            size_t nd = digits_at(p, e);
+            if (nd == 0 || p + nd >= e)
+                continue; /* not ours, as in classify() */
+            p += nd;
+            break;
+        }
+        case PAY_STATICS:
+            if (ends(p, e, "__PreInitData") && e - 13 > p)
+                e -= 13;
+            break;
+        case PAY_TYPE:
+        case PAY_METHOD:
+        case PAY_TYPE_OR_METHOD:
+            break;
+        case PAY_MT_SYMBOL:
+            return mt_payload(p, e, ps, pe);
+        default:
+            return false;
+        }
+        *ps = p;
+        *pe = e;
+        return p < e;
+    }
+    if (starts(s, e, "_ZTV") || starts(s, e, "??_7"))
+        return mt_payload(s, e, ps, pe);
+    if (s[0] == '?' && n > 1 && s[1] != '?') {
+        /* Windows statics: [cu]__GCSTATICS@<T>@@[suffix] and friends */
+        const char *at = memchr(s, '@', n);
+        const char *end = at ? find_lit(at + 1, e, "@@") : NULL;
+        if (!end || end == at + 1)
+            return false;
+        *ps = at + 1;
+        *pe = end;
+        return true;
+    }
+    if (starts(s, e, "<Boxed>")) {
+        /* <Boxed><T>__<unbox><M>: the boxed type T */
+        const char *t = s + 7;
+        int d = 0;
+        for (const char *q = t; q + 8 < e; q++) {
+            if (*q == '<')
+                d++;
+            else if (*q == '>')
+                d--;
+            else if (d == 0 && q[0] == '_' && q[1] == '_' && memcmp(q + 2, "<unbox>", 7) == 0) {
+                if (q == t)
+                    return false;
+                *ps = t;
+                *pe = q;
+                return true;
+            }
+        }
+        return false;
+    }
+    if (s[0] == '<') {
+        /* IL stubs: <prefix><M> */
+        const char *gt = memchr(s, '>', n);
+        if (!gt || gt + 1 >= e)
+            return false;
+        *ps = gt + 1;
+        *pe = e;
+        return true;
+    }
+    if (ilc_charset(s, e) && find_lit(s, e, "__")) {
+        *ps = s;
+        *pe = e;
+        return true;
+    }
+    return false;
+}
+
+bool az_demangle_payload(const char *raw, const char **start, size_t *len)
+{
+    size_t n = raw ? strlen(raw) : 0;
+    if (n == 0 || n > MAX_PARSE_LEN)
+        return false;
+    const char *ps, *pe;
+    if (!payload_span(raw, raw + n, &ps, &pe) || pe <= ps)
+        return false;
+    *start = ps;
+    *len = (size_t)(pe - ps);
+    return true;
+}
+
+size_t az_demangle_args(const char *args, size_t len, const az_names *names, az_arena *arena, az_type_arg *out,
+                        size_t max)
+{
+    if (!args || len == 0 || len > MAX_PARSE_LEN)
+        return 0;
+    dctx c = { .names = names, .types_left = MAX_TYPES };
+    const char *p = args, *e = args + len;
+    size_t n = 0;
+    for (;;) {
+        strb text;
+        char mem[1536];
+        sb_init(&text, mem, sizeof mem);
+        tout a;
+        memset(&a, 0, sizeof a);
+        a.ns = a.name = &text; /* an argument renders as "Namespace.Name" */
+        a.conf = 100;
+        /* depth 1: the same depth parse_args gives the arguments of a symbol's type */
+        const char *q = parse_type(&c, p, e, &a, 1);
+        if (!q || q == p)
+            return 0;
+        if (n < max) {
+            az_type_arg *t = &out[n];
+            t->mangled = az_arena_strndup(arena, p, (size_t)(q - p));
+            t->display = az_arena_strndup(arena, text.p, text.len);
+            t->assembly = a.assembly ? az_arena_strdup(arena, a.assembly) : NULL;
+            t->is_value_type = a.value_type;
+            t->is_canon = a.canon;
+            t->has_canon = a.canon || find_lit(p, q, "System___Canon") != NULL;
+        }
+        n++;
+        p = q;
+        if (p >= e)
+            return n;
+        if (!(p + 1 < e && p[0] == '_' && p[1] == '_'))
+            return 0;
+        p += 2;
+    }
+}

@@ -151,4 +151,36 @@ void az_demangle(const char *raw, const az_names *names, az_arena *arena, az_dem
  * C++ mangled name or cannot be demangled.  Result allocated from arena. */
 const char *az_demangle_cxx(const char *raw, az_arena *arena);
 
+/* ---- generic structure (for the generics view) ---------------------------------
+ * Additions that leave az_demangle's results untouched. */
+
+/* The mangled type or method an ILC node symbol is about: what follows its
+ * node prefix ("_ZTV<n>[Boxed_]", "__GCSTATICS", "__GenericDict_", "unbox_",
+ * "__fatpointer_", "_associatedData_", ...; the same prefix rules az_demangle
+ * uses), without a "__PreInitData" suffix; for an unboxing thunk
+ * "<Boxed>T__<unbox>M" it is T; for a method symbol the whole name.  False
+ * when the name has no such part (strings, module data, dispatch maps whose
+ * brackets are sanitized away, delegate-constructor and lookup helpers). */
+bool az_demangle_payload(const char *raw, const char **start, size_t *len);
+
+/* One generic argument of a mangled argument list. */
+typedef struct az_type_arg {
+    const char *mangled;   /* as in the symbol: "GenericsApp_Generics_App_MyKey" */
+    const char *display;   /* "Generics.App.MyKey", "Int32", "__Canon", "Generics.App.Tiny[]" */
+    const char *assembly;  /* defining assembly (of the element type for arrays); NULL if unknown */
+    bool is_value_type;    /* known struct, enum or primitive (built-in types, or registered with
+                              az_names_add_value_type, e.g. from a boxed MethodTable) */
+    bool is_canon;         /* System.__Canon itself */
+    bool has_canon;        /* System.__Canon anywhere in it ("List<__Canon>") */
+} az_type_arg;
+
+/* Splits a mangled generic argument list, the text between a '<' and its
+ * matching '>' ("Int32__GenericsApp_Generics_App_MyKey"), into its
+ * arguments, parsed as az_demangle parses them.  Fills out[0, max) and
+ * returns the number of arguments (which may exceed max); 0 when the list
+ * does not parse.  Strings are allocated from arena.  Not thread-safe for
+ * one az_names (see az_demangle). */
+size_t az_demangle_args(const char *args, size_t len, const az_names *names, az_arena *arena, az_type_arg *out,
+                        size_t max);
+
 #endif

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../formats/image.h"
+#include "report_shared.h"
 
 /* value / unit with `decimals` digits, rounded half up, in integer
  * arithmetic (printf's %f is slow for a million rows). */
@@ -124,6 +125,9 @@ static void text_header(const az_analysis *a, FILE *out)
     if (!a->native_aot)
         fprintf(out, "note: not a .NET Native AOT binary (no ILC sections or ILC version); "
                      "sizes are by section and symbol only\n");
+    else if (a->img.format == AZ_FORMAT_PE && !a->img.has_symtab)
+        fprintf(out, "note: no matching PDB: managed names are unavailable; sizes are by section and bucket, "
+                     "managed code found from .pdata and the module header (names need the PDB: pass --pdb)\n");
     else if (a->symbols == AZ_SYMBOLS_NONE || !a->img.has_symtab)
         fprintf(out, "note: no symbol table and no matching debug file: managed names are unavailable; "
                      "sizes are by section and bucket (pass --debug-file to name them)\n");
@@ -594,3 +598,12 @@ void az_view_sections(const az_analysis *a, const az_view_opts *o)
     }
     free(rows);
 }
+
+/* ---- shared with the other view files (report_shared.h) ------------------------------ */
+
+json_t *az_report_document(const az_analysis *a) { return document(a); }
+json_t *az_report_warnings(const az_analysis *a) { return warnings_json(a); }
+void az_report_emit(json_t *root, FILE *out) { emit_json(root, out); }
+void az_csv_field(FILE *out, const char *s, bool last) { csv_field(out, s, last); }
+void az_text_header(const az_analysis *a, FILE *out) { text_header(a, out); }
+void az_format_pct(char *buf, size_t cap, uint64_t part, uint64_t total) { format_pct(buf, cap, part, total); }

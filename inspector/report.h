@@ -8,7 +8,7 @@
 #include "analysis.h"
 #include "rollup.h"
 
-typedef enum az_output { AZ_OUT_TEXT, AZ_OUT_JSON, AZ_OUT_CSV } az_output;
+typedef enum az_output { AZ_OUT_TEXT, AZ_OUT_JSON, AZ_OUT_CSV, AZ_OUT_MARKDOWN /* diff, check */ } az_output;
 
 typedef struct az_view_opts {
     az_output format;
