@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 typedef struct az_arena_chunk az_arena_chunk;
 
@@ -46,6 +47,14 @@ void az_grow(void *items_ptr, size_t *cap, size_t need, size_t elem);
 /* malloc/calloc that abort with a message instead of returning NULL. */
 void *az_xmalloc(size_t size);
 void *az_xcalloc(size_t count, size_t size);
+
+/* qsort for arrays that may be empty with a NULL base (which qsort itself
+ * does not allow). */
+static inline void az_qsort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+    if (n > 1)
+        qsort(base, n, size, cmp);
+}
 
 /* FNV-1a, for hash tables keyed by strings or bytes. */
 uint64_t az_hash_bytes(const void *data, size_t n);

@@ -896,7 +896,7 @@ size_t az_dwarf_cu_ranges(az_image *img, az_cu_range **out)
     free_sections(&ctx);
 
     if (ctx.nranges > 1)
-        qsort(ctx.ranges, ctx.nranges, sizeof *ctx.ranges, cmp_range);
+        az_qsort(ctx.ranges, ctx.nranges, sizeof *ctx.ranges, cmp_range);
     *out = ctx.ranges;
     return ctx.nranges;
 }

@@ -210,7 +210,7 @@ void az_lsda_regions(az_image *img, az_lsda_refs *l)
      * identical LSDAs between methods; a shared one is charged to the first
      * method (lowest address) that uses it. */
     if (nlsdas) {
-        qsort(lsdas, nlsdas, sizeof *lsdas, cmp_lsda);
+        az_qsort(lsdas, nlsdas, sizeof *lsdas, cmp_lsda);
         for (size_t i = 0; i < nlsdas; i++) {
             if (i > 0 && lsdas[i].addr == lsdas[i - 1].addr)
                 continue;

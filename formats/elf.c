@@ -232,13 +232,25 @@ static void add_file_region(az_image *img, az_region_kind kind, const char *labe
 static void read_segments(az_image *img, elf_file *f)
 {
     size_t n = 0;
-    if (elf_getphdrnum(f->elf, &n) != 0)
+    if (elf_getphdrnum(f->elf, &n) != 0) {
+        az_image_warn(img, "%s: program header count is unreadable; segments ignored", img->path);
         return;
+    }
+    /* libelf quietly shortens a table that runs off the file; that is
+     * damage worth a warning, not a list of garbage entries. */
+    uint64_t claimed = f->ehdr.e_phnum == PN_XNUM ? n : f->ehdr.e_phnum;
+    if (n < claimed || (n && !az_range_fits(f->ehdr.e_phoff, (uint64_t)n * f->ehdr.e_phentsize, img->size))) {
+        az_image_warn(img, "%s: program header table (%llu entries) lies outside the file; segments ignored",
+                      img->path, (unsigned long long)claimed);
+        return;
+    }
     size_t load = 0;
     for (size_t i = 0; i < n; i++) {
         GElf_Phdr ph;
-        if (!gelf_getphdr(f->elf, (int)i, &ph))
+        if (!gelf_getphdr(f->elf, (int)i, &ph)) {
+            az_image_warn(img, "%s: program header %zu is unreadable; ignored", img->path, i);
             continue;
+        }
         if (ph.p_type != PT_LOAD)
             continue;
         if (!az_range_fits(ph.p_offset, ph.p_filesz, img->size)) {

@@ -76,7 +76,8 @@ az_status az_ilcmap_parse(const uint8_t *text, uint64_t size, const char *path, 
         const char *e = p + n;
         while (p < e && (*p == ' ' || *p == '\t'))
             p++;
-        if (e - p < 3 || p[0] != '<' || p[1] == '?' || p[1] == '/' || memcmp(p, "<ObjectNodes", 12) == 0)
+        if (e - p < 3 || p[0] != '<' || p[1] == '?' || p[1] == '/' ||
+            (e - p >= 12 && memcmp(p, "<ObjectNodes", 12) == 0))
             continue;
         const char *k = p + 1, *ke = k;
         while (ke < e && *ke != ' ' && *ke != '/' && *ke != '>')

@@ -148,7 +148,7 @@ static bool is_mapped(const az_section *s)
 void az_image_finish(az_image *img)
 {
     if (img->nfixups > 1)
-        qsort(img->fixups, img->nfixups, sizeof *img->fixups, cmp_fixup);
+        az_qsort(img->fixups, img->nfixups, sizeof *img->fixups, cmp_fixup);
     free(img->by_vm);
     img->by_vm = az_xmalloc((img->nsections ? img->nsections : 1) * sizeof *img->by_vm);
     img->nby_vm = 0;

@@ -80,6 +80,7 @@ typedef enum az_region_kind {
     AZ_RGN_OTHER,
     AZ_RGN_MANAGED_CODE,  /* managed code known only by its unwind data (PE without a PDB,
                              where .managedcode is merged into .text) */
+    AZ_RGN_OTHER_SLICE,   /* a universal (fat) Mach-O file's slices that were not analysed */
     AZ_RGN__COUNT
 } az_region_kind;
 

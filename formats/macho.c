@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/stat.h>
 
 #include "cursor.h"
@@ -169,6 +170,7 @@ static az_status list_slices(const uint8_t *data, uint64_t size, const char *pat
     }
     *header_len = 8 + count * entry;
     *out = az_xmalloc((count ? count : 1) * sizeof **out);
+    uint32_t bad = 0;
     for (uint32_t i = 0; i < count; i++) {
         uint32_t cputype = az_u32be(&c);
         az_u32be(&c); /* cpusubtype */
@@ -179,7 +181,8 @@ static az_status list_slices(const uint8_t *data, uint64_t size, const char *pat
             az_u32be(&c); /* reserved */
         char buf[32];
         if (off < *header_len || len < MACH_HEADER_SIZE || !az_range_fits(off, len, size)) {
-            if (img)
+            /* A damaged count makes every entry bogus: name a few, count the rest. */
+            if (img && ++bad <= 3)
                 az_image_warn(img, "%s: universal slice %u (%s) at [%llu, +%llu) does not lie in the file "
                               "(%llu bytes); ignored", path, i, cpu_name(cputype, buf, sizeof buf),
                               (unsigned long long)off, (unsigned long long)len, (unsigned long long)size);
@@ -187,6 +190,8 @@ static az_status list_slices(const uint8_t *data, uint64_t size, const char *pat
         }
         (*out)[(*n)++] = (slice){ cputype, off, len };
     }
+    if (img && bad > 3)
+        az_image_warn(img, "%s: %u more universal slices do not lie in the file; ignored", path, bad - 3);
     return AZ_OK;
 }
 
@@ -412,9 +417,11 @@ static bool linkedit_data(const mfile *f, const lcmd *lc, const char *what, uint
     if (c.failed)
         return false;
     if (!az_range_fits(*off, *len, f->slice.size)) {
+        /* "[load command LC_X]" is named "LC_X" here. */
+        const char *name = strncmp(what, "[load command ", 14) == 0 ? what + 14 : what;
         if (f->img)
-            az_image_warn(f->img, "%s: %s data [%llu, +%llu) lies outside the file; ignored", f->path, what,
-                          (unsigned long long)*off, (unsigned long long)*len);
+            az_image_warn(f->img, "%s: %.*s data [%llu, +%llu) lies outside the file; ignored", f->path,
+                          (int)strcspn(name, "]"), name, (unsigned long long)*off, (unsigned long long)*len);
         return false;
     }
     return *len > 0;
@@ -825,7 +832,7 @@ static void size_code_symbols(az_image *img, const uint64_t *starts, size_t n, s
     for (size_t i = 0; i < img->nsymbols; i++)
         if (strncmp(img->symbols[i].name, "_fram", 5) == 0)
             funclets[nfunclets++] = img->symbols[i].addr;
-    qsort(funclets, nfunclets, sizeof *funclets, cmp_u64);
+    az_qsort(funclets, nfunclets, sizeof *funclets, cmp_u64);
     for (size_t i = first; i < img->nsymbols; i++) {
         az_symbol *s = &img->symbols[i];
         if (s->size || s->section < 0)
@@ -1363,9 +1370,12 @@ static void add_universal_regions(az_image *img, const slice *s, size_t n, const
         if (&s[i] == chosen)
             continue;
         char buf[32];
-        const char *label = az_arena_printf(&img->arena, "[universal: %s slice, not analysed]",
-                                            cpu_name(s[i].cputype, buf, sizeof buf));
-        az_image_add_region(img, AZ_RGN_OTHER, label, s[i].off, s[i].size, 0, 0);
+        const char *name = cpu_name(s[i].cputype, buf, sizeof buf);
+        const char *label = cpu_arch(s[i].cputype) != AZ_ARCH_UNKNOWN
+                                ? az_arena_printf(&img->arena, "[universal: %s slice, not analysed (--arch %s)]",
+                                                  name, name)
+                                : az_arena_printf(&img->arena, "[universal: %s slice, not analysed]", name);
+        az_image_add_region(img, AZ_RGN_OTHER_SLICE, label, s[i].off, s[i].size, 0, 0);
     }
     /* What lies between the header and the slices is page alignment: the
      * gap before each slice, from the end of whatever precedes it. */
@@ -1568,6 +1578,29 @@ static bool try_dsym(az_image *img, const char *path, bool explicit_choice, az_i
     return true;
 }
 
+/* When <bundle>/Contents/Resources/DWARF holds exactly one regular file,
+ * its path goes to out; otherwise out is left as it is. */
+static void only_file_in(const char *bundle, char *out, size_t cap)
+{
+    char dir[8192], one[8192 + 256] = "";
+    snprintf(dir, sizeof dir, "%s/Contents/Resources/DWARF", bundle);
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    int n = 0;
+    for (struct dirent *e; (e = readdir(d)) != NULL && n < 2;) {
+        char p[8192 + 256];
+        snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+        if (e->d_name[0] != '.' && is_file(p)) {
+            snprintf(one, sizeof one, "%s", p);
+            n++;
+        }
+    }
+    closedir(d);
+    if (n == 1)
+        snprintf(out, cap, "%s", one);
+}
+
 bool az_macho_find_dsym(az_image *img, const char *explicit_path, az_input *out)
 {
     memset(out, 0, sizeof *out);
@@ -1575,9 +1608,12 @@ bool az_macho_find_dsym(az_image *img, const char *explicit_path, az_input *out)
     base = base ? base + 1 : img->path;
     char path[8192];
     if (explicit_path) {
-        /* A .dSYM bundle names its DWARF file after the binary. */
+        /* A .dSYM bundle names its DWARF file after the binary; a renamed
+         * binary's bundle still holds one file, under the old name. */
         if (is_dir(explicit_path)) {
             snprintf(path, sizeof path, "%s/Contents/Resources/DWARF/%s", explicit_path, base);
+            if (!is_file(path))
+                only_file_in(explicit_path, path, sizeof path);
             return try_dsym(img, path, true, out);
         }
         return try_dsym(img, explicit_path, true, out);

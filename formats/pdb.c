@@ -304,6 +304,11 @@ static void add_sym(reader *r, uint16_t seg, uint32_t off, const char *name, uin
         r->outside++;
         return;
     }
+    /* Symbols in .rsrc (lld-link names them _rsrc1, _rsrc2) name blocks
+     * of resource data, not code or data of the program: the resource
+     * directory labels those bytes, as it does without a PDB. */
+    if (strcmp(r->img->sections[sec].name, ".rsrc") == 0)
+        return;
     az_grow(&r->syms.v, &r->syms.cap, r->syms.n + 1, sizeof *r->syms.v);
     pdb_sym *s = &r->syms.v[r->syms.n++];
     s->rva = r->img->sections[sec].vm_addr + off;
@@ -572,7 +577,7 @@ static void read_contribs(reader *r, az_cursor c, contribs *out)
         out->r[out->n][1] = out->r[out->n][0] + size;
         out->n++;
     }
-    qsort(out->r, out->n, sizeof *out->r, cmp_pair);
+    az_qsort(out->r, out->n, sizeof *out->r, cmp_pair);
 }
 
 /* An unsized symbol (a public, a data record) that is the last one in its
@@ -679,7 +684,7 @@ az_status az_pdb_add_symbols(az_image *img, const uint8_t *data, uint64_t size, 
     /* One symbol per name and address: a procedure record and the public of
      * the same function merge (the procedure's size, the public's
      * scope). */
-    qsort(r.syms.v, r.syms.n, sizeof *r.syms.v, cmp_sym);
+    az_qsort(r.syms.v, r.syms.n, sizeof *r.syms.v, cmp_sym);
     size_from_contribs(&r.syms, &cs);
     free(cs.r);
     size_t added = 0;

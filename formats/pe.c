@@ -169,12 +169,19 @@ static az_region *rva_region(pe_file *pf, az_region_kind kind, const char *label
     return az_image_add_region(pf->img, kind, label, fsize ? off : 0, fsize, rva, size);
 }
 
-/* A C string at rva (NULL when unmapped or unterminated); *len its length. */
+/* Longest name looked for (MSVC caps decorated names at 4096 bytes); the
+ * cap keeps a table of bogus name RVAs from scanning the file once each. */
+#define MAX_NAME 4096
+
+/* A C string at rva (NULL when unmapped, unterminated or longer than
+ * MAX_NAME); *len its length. */
 static const char *rva_cstr(const pe_file *pf, uint64_t rva, uint64_t *len)
 {
     az_cursor c;
     if (!rva_cursor_rest(pf, rva, &c))
         return NULL;
+    if (az_cursor_left(&c) > MAX_NAME + 1)
+        c.size = c.pos + MAX_NAME + 1;
     return az_cstr(&c, len);
 }
 
@@ -308,6 +315,36 @@ static const char *seg_flags_str(uint32_t f)
     return names[((f & AZ_SEG_R) ? 4 : 0) | ((f & AZ_SEG_W) ? 2 : 0) | ((f & AZ_SEG_X) ? 1 : 0)];
 }
 
+static int cmp_section_start(const void *x, const void *y, void *ctx)
+{
+    const az_section *secs = ctx;
+    uint64_t a = secs[*(const uint32_t *)x].vm_addr, b = secs[*(const uint32_t *)y].vm_addr;
+    return a < b ? -1 : a > b;
+}
+
+/* Overlapping sections would be counted once in memory but twice by the
+ * segments; say so rather than guess which one is right.  Sorted by start,
+ * each section is compared with the one reaching furthest before it, so a
+ * damaged table of thousands of sections costs n log n, not n squared. */
+static void warn_overlaps(az_image *img)
+{
+    uint32_t *order = az_xmalloc((img->nsections ? img->nsections : 1) * sizeof *order);
+    size_t n = 0;
+    for (size_t i = 0; i < img->nsections; i++)
+        if (img->sections[i].vm_size)
+            order[n++] = (uint32_t)i;
+    qsort_r(order, n, sizeof *order, cmp_section_start, img->sections);
+    const az_section *reach = NULL;
+    for (size_t k = 0; k < n; k++) {
+        const az_section *s = &img->sections[order[k]];
+        if (reach && s->vm_addr < reach->vm_addr + reach->vm_size)
+            az_image_warn(img, "%s: sections %s and %s overlap in memory", img->path, reach->name, s->name);
+        if (!reach || s->vm_addr + s->vm_size > reach->vm_addr + reach->vm_size)
+            reach = s;
+    }
+    free(order);
+}
+
 static void read_sections(pe_file *pf)
 {
     az_image *img = pf->img;
@@ -387,14 +424,7 @@ static void read_sections(pe_file *pf)
             g->file_size = file_size;
         }
     }
-    /* Overlapping sections would be counted once in memory but twice by the
-     * segments; say so rather than guess which one is right. */
-    for (size_t i = 0; i < img->nsections; i++)
-        for (size_t j = i + 1; j < img->nsections; j++) {
-            const az_section *a = &img->sections[i], *b = &img->sections[j];
-            if (a->vm_size && b->vm_size && a->vm_addr < b->vm_addr + b->vm_size && b->vm_addr < a->vm_addr + a->vm_size)
-                az_image_warn(img, "%s: sections %s and %s overlap in memory", img->path, a->name, b->name);
-        }
+    warn_overlaps(img);
 }
 
 /* DOS header, DOS stub (with the MSVC linker's Rich header when present),
@@ -545,14 +575,16 @@ static void read_exports(pe_file *pf)
 
 /* One thunk table (import lookup table or IAT): 8-byte entries up to a zero
  * one.  Returns the entry count, or UINT32_MAX when it runs off the image. */
-static uint32_t thunk_count(pe_file *pf, uint32_t rva)
+static uint32_t thunk_count(pe_file *pf, uint32_t rva, uint64_t *scan_left)
 {
     az_cursor c;
     if (!rva_cursor_rest(pf, rva, &c))
         return UINT32_MAX;
-    for (uint32_t n = 0; az_cursor_left(&c) >= 8; n++)
+    for (uint32_t n = 0; az_cursor_left(&c) >= 8 && *scan_left >= 8; n++) {
+        *scan_left -= 8;
         if (az_u64le(&c) == 0)
             return n;
+    }
     return UINT32_MAX;
 }
 
@@ -567,7 +599,11 @@ static void read_imports(pe_file *pf)
         return;
     uint32_t ndesc = 0;
     bool damaged = false;
-    while (az_cursor_left(&c) >= 20) {
+    /* Real thunk tables do not overlap, so scanning more bytes than the file
+     * has means descriptors point at garbage: stop there, not quadratically
+     * later. */
+    uint64_t scan_left = img->size;
+    while (az_cursor_left(&c) >= 20 && scan_left >= 8) {
         uint32_t ilt = az_u32le(&c);
         az_u32le(&c);
         az_u32le(&c);
@@ -586,7 +622,7 @@ static void read_imports(pe_file *pf)
         /* The lookup table names each import (by ordinal, or by hint/name);
          * the IAT has as many slots, which the loader overwrites. */
         uint32_t table = ilt ? ilt : iat;
-        uint32_t n = thunk_count(pf, table);
+        uint32_t n = thunk_count(pf, table, &scan_left);
         if (n == UINT32_MAX) {
             damaged = true;
             continue;
@@ -780,7 +816,8 @@ static void read_tls(pe_file *pf)
     uint64_t callbacks = az_u64le(&c);
     if (callbacks < pf->image_base)
         return;
-    uint32_t n = thunk_count(pf, (uint32_t)(callbacks - pf->image_base));
+    uint64_t scan_left = pf->img->size;
+    uint32_t n = thunk_count(pf, (uint32_t)(callbacks - pf->image_base), &scan_left);
     if (n != UINT32_MAX)
         rva_region(pf, AZ_RGN_OTHER, "[TLS callbacks]", callbacks - pf->image_base, 8ull * (n + 1));
 }
@@ -957,8 +994,8 @@ static void read_exceptions(pe_file *pf)
     }
     if (damaged)
         az_image_warn(img, "%s: some .pdata entries do not describe code; they are left unattributed", img->path);
-    qsort(refs, nrefs, sizeof *refs, cmp_unwind);
-    qsort(fs, nfs, sizeof *fs, cmp_func);
+    az_qsort(refs, nrefs, sizeof *refs, cmp_unwind);
+    az_qsort(fs, nfs, sizeof *fs, cmp_func);
 
     /* Where the data after an unwind info can end: the next unwind info, or
      * the next structure already known in that section (directories). */
@@ -967,7 +1004,7 @@ static void read_exceptions(pe_file *pf)
     for (size_t i = 0; i < img->nregions; i++)
         if (img->regions[i].vm_size && img->regions[i].kind != AZ_RGN_UNWIND)
             stops[nstops++] = img->regions[i].vm_addr;
-    qsort(stops, nstops, sizeof *stops, cmp_u64);
+    az_qsort(stops, nstops, sizeof *stops, cmp_u64);
 
     size_t si = 0;
     bool bad_unwind = false;

@@ -110,14 +110,15 @@ static void learn_value_types(az_analysis *a, az_names *names)
 {
     for (size_t i = 0; i < a->img.nsymbols; i++) {
         const char *n = a->img.symbols[i].name;
-        if (!n || strncmp(n, "_ZTV", 4) != 0)
+        if (!n)
             continue;
-        const char *p = n + 4;
-        while (*p >= '0' && *p <= '9')
-            p++;
-        if (p > n + 4 && strncmp(p, "Boxed_", 6) == 0)
-            az_names_add_value_type(names, p + 6);
-        else if (strncmp(n, "??_7Boxed_", 10) == 0) {
+        if (strncmp(n, "_ZTV", 4) == 0) {
+            const char *p = n + 4;
+            while (*p >= '0' && *p <= '9')
+                p++;
+            if (p > n + 4 && strncmp(p, "Boxed_", 6) == 0)
+                az_names_add_value_type(names, p + 6);
+        } else if (strncmp(n, "??_7Boxed_", 10) == 0) { /* PE: MSVC-style MethodTable names */
             const char *end = strstr(n, "@@6B@");
             /* The name set copies what it keeps; this may run on a worker
              * thread, so nothing is allocated from the analysis here. */

@@ -231,7 +231,7 @@ static void collect_symbol_entities(az_analysis *a)
             continue;
         cands[n++] = (candidate){ s->addr, s->section, 0, s };
     }
-    qsort(cands, n, sizeof *cands, cmp_place);
+    az_qsort(cands, n, sizeof *cands, cmp_place);
     az_demangled *dms = az_xmalloc((n ? n : 1) * sizeof *dms);
     demangle_all(a, cands, dms, n);
     az_runtimeparts_finish(a); /* native symbols are classified by unit below */
@@ -315,6 +315,7 @@ static const char *facet_group_label(az_region_kind k)
     case AZ_RGN_NOTE: return "notes";
     case AZ_RGN_DYNAMIC: return "dynamic linking";
     case AZ_RGN_PADDING: return "alignment padding";
+    case AZ_RGN_OTHER_SLICE: return "other architecture slices";
     default: return "other format data";
     }
 }
@@ -355,7 +356,7 @@ static void managed_ranges_build(const az_image *img, code_ranges *out)
             out->r[out->n][1] = img->regions[i].vm_addr + img->regions[i].vm_size;
             out->n++;
         }
-    qsort(out->r, out->n, sizeof *out->r, cmp_range);
+    az_qsort(out->r, out->n, sizeof *out->r, cmp_range);
 }
 
 static bool in_ranges(const code_ranges *c, uint64_t addr)

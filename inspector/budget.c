@@ -474,15 +474,17 @@ static void view_markdown(const az_check *c, const az_view_opts *o)
                 c->nresults == 1 ? "" : "s");
     else
         fprintf(out, "### aotsize check: ✅ within budget (%zu limit%s)\n\n", ok, ok == 1 ? "" : "s");
-    /* Exceeded limits first, the rest collapsed. */
+    /* Exceeded limits first, the rest collapsed (all of them when none is
+     * exceeded: the heading says it all). */
     for (int pass = 0; pass < 2; pass++) {
         size_t n = 0;
         for (size_t i = 0; i < c->nresults; i++)
             n += (c->results[i].verdict == AZ_VERDICT_OVER) == (pass == 0);
         if (!n)
             continue;
-        if (pass == 1 && c->nover)
-            fprintf(out, "\n<details><summary>%zu other limit%s</summary>\n\n", n, n == 1 ? "" : "s");
+        if (pass == 1)
+            fprintf(out, "%s<details><summary>%zu %slimit%s</summary>\n\n", c->nover ? "\n" : "", n,
+                    c->nover ? "other " : "", n == 1 ? "" : "s");
         fputs("| Status | Scope | Name | Limit | Actual | Margin |\n|---|---|---|---|--:|--:|\n", out);
         for (size_t i = 0; i < c->nresults; i++) {
             const az_limit_result *r = &c->results[i];
@@ -499,7 +501,7 @@ static void view_markdown(const az_check *c, const az_view_opts *o)
             az_md_text(out, lim);
             fprintf(out, " | %s | %s |\n", act, mar);
         }
-        if (pass == 1 && c->nover)
+        if (pass == 1)
             fputs("\n</details>\n", out);
     }
 }

@@ -91,6 +91,7 @@ static const char usage_text[] =
     "argument, minus one body of mean size when no shared (canonical or reference)\n"
     "body of it exists.  FOLDABLE is code identical-body folding would remove: per\n"
     "definition, bodies equal after masking addresses, all but one of each group.\n"
+    "'aotsize help generics' has the details.\n"
     "\n"
     "Exit status: 0 success, 1 check: a limit exceeded, 2 unusable input or\n"
     "arguments, 3 --strict and warnings.\n";
@@ -165,6 +166,10 @@ int az_cli_main(int argc, char **argv)
             }
     }
     if (strcmp(command, "help") == 0) {
+        if (argc > 2 && strcmp(argv[2], "generics") == 0) {
+            az_cli_generics_help(stdout);
+            return 0;
+        }
         fputs(argc > 2 && strcmp(argv[2], "budget") == 0 ? az_budget_doc : usage_text, stdout);
         return 0;
     }
@@ -366,7 +371,7 @@ int az_cli_main(int argc, char **argv)
         if (!a.native_aot && view.format == AZ_OUT_TEXT)
             ; /* the view's header carries the notice */
         else if (!a.native_aot)
-            fprintf(stderr, "aotsize: note: %s is not a .NET Native AOT binary; showing generic ELF data\n", path);
+            fprintf(stderr, "aotsize: note: %s is not a .NET Native AOT binary; showing sections and symbols only\n", path);
         if (strcmp(command, "summary") == 0)
             az_view_summary(&a, &view);
         else if (strcmp(command, "tree") == 0)
@@ -381,8 +386,11 @@ int az_cli_main(int argc, char **argv)
             fprintf(stderr, "aotsize: error writing output: %s\n", strerror(errno));
             rc = EXIT_USAGE;
         }
-        if (rc == 0 && strict && a.img.nwarnings)
+        if (rc == 0 && strict && a.img.nwarnings) {
+            fprintf(stderr, "aotsize: %s: %zu warning%s with --strict\n", path, a.img.nwarnings,
+                    a.img.nwarnings == 1 ? "" : "s");
             rc = EXIT_STRICT;
+        }
     }
     az_analysis_free(&a);
     az_input_close(&in);

@@ -3,6 +3,7 @@
 #define AZ_CLI_GENERICS_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "analysis.h"
 #include "report.h"
@@ -17,6 +18,8 @@ typedef struct az_generics_args {
 
 /* Runs the generics view over an analysed binary; returns the exit code. */
 int az_cli_generics(const az_analysis *a, const az_generics_args *g, const az_view_opts *view);
+/* `aotsize help generics`: the views, columns, bloat formula, exactness. */
+void az_cli_generics_help(FILE *out);
 /* `aotsize mstat FILE`; returns the exit code. */
 int az_cli_mstat(const char *path, const az_view_opts *view);
 

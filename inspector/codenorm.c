@@ -120,6 +120,15 @@ static uint64_t norm_arm64(uint32_t *w, uint64_t pc, uint64_t start, uint64_t en
         /* ADD (immediate), LDR/STR (unsigned offset) */
         if (*pages & (1u << ((v >> 5) & 31)))
             *w = v & ~(0xFFFu << 10);
+        /* ADD and loads write Rd / Rt: no longer a page (a later
+         * "add x0, x0, #16" is a plain constant) */
+        bool writes = (v & 0x7F800000u) == 0x11000000u || (v & 0x04400000u) == 0x00400000u;
+        if (writes)
+            *pages &= ~(1u << (v & 31));
+        return 0;
+    } else if ((v & 0x1C000000u) == 0x10000000u || (v & 0x0E000000u) == 0x0A000000u) {
+        /* any other data-processing instruction writes Rd */
+        *pages &= ~(1u << (v & 31));
         return 0;
     } else if ((v & 0x7C000000u) == 0x14000000u) { /* B, BL */
         target = pc + (uint64_t)(sext(v & 0x3FFFFFF, 26) * 4);
@@ -150,7 +159,21 @@ void az_codenorm_body(az_codenorm *n, const uint8_t *bytes, size_t len, uint64_t
     uint32_t pages = 0;
     while (size > 0) {
         uint32_t ih;
-        if (!cs_disasm_iter(n->handle, &code, &size, &pc, n->insn)) {
+        bool decoded = cs_disasm_iter(n->handle, &code, &size, &pc, n->insn);
+        if (!decoded && n->arch == AZ_ARCH_ARM64 && size >= 4) {
+            /* An instruction this capstone does not know (LDAPUR and other
+             * ARMv8.4+ encodings): arm64 words are fixed-width and the
+             * masking reads the word itself, so normalize it all the same
+             * and stay aligned. */
+            uint32_t w = (uint32_t)code[0] | (uint32_t)code[1] << 8 | (uint32_t)code[2] << 16 | (uint32_t)code[3] << 24;
+            uint64_t extra = norm_arm64(&w, pc, addr, end, &pages);
+            uint8_t buf[4] = { (uint8_t)w, (uint8_t)(w >> 8), (uint8_t)(w >> 16), (uint8_t)(w >> 24) };
+            ih = insn_hash(buf, 4, extra);
+            out->undecoded += 4;
+            code += 4;
+            size -= 4;
+            pc += 4;
+        } else if (!decoded) {
             /* Not an instruction: hash the byte as it is and go on. */
             ih = insn_hash(code, 1, 0xFFFF);
             out->undecoded++;
@@ -183,6 +206,25 @@ void az_codenorm_body(az_codenorm *n, const uint8_t *bytes, size_t len, uint64_t
     }
     h ^= h >> 29;
     out->hash = h ? h : 1; /* 0 means "not hashed" to callers */
+}
+
+size_t az_code_trim_filler(az_arch arch, const uint8_t *bytes, size_t len)
+{
+    if (arch == AZ_ARCH_ARM64) {
+        /* whole words of zeros (udf #0) or NOP */
+        while (len >= 4 && len % 4 == 0) {
+            const uint8_t *w = bytes + len - 4;
+            uint32_t v = (uint32_t)w[0] | (uint32_t)w[1] << 8 | (uint32_t)w[2] << 16 | (uint32_t)w[3] << 24;
+            if (v != 0 && v != 0xD503201Fu)
+                break;
+            len -= 4;
+        }
+        return len;
+    }
+    /* x86-64: NOP (ILC's ELF writer) and INT3 (PE linkers) */
+    while (len > 0 && (bytes[len - 1] == 0x90 || bytes[len - 1] == 0xCC))
+        len--;
+    return len;
 }
 
 unsigned az_seq_similarity(const uint32_t *a, size_t na, const uint32_t *b, size_t nb, unsigned min_permille)

@@ -1,6 +1,7 @@
 #include "diff.h"
 
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,6 +23,7 @@ const char *az_change_name(az_change c)
 
 typedef struct smap {
     const char **keys;
+    uint64_t *hashes;  /* of each key, so growing and probing rarely touch the strings */
     size_t *vals;
     size_t cap, n;
 } smap;
@@ -29,27 +31,54 @@ typedef struct smap {
 static void smap_free(smap *m)
 {
     free(m->keys);
+    free(m->hashes);
     free(m->vals);
     memset(m, 0, sizeof *m);
 }
 
-static void smap_rehash(smap *m)
+/* A word-at-a-time hash: a diff hashes about ten keys per entity of each
+ * side, and az_hash_bytes goes a byte at a time. */
+static uint64_t key_hash(const char *s, size_t n)
 {
-    size_t cap = m->cap ? m->cap * 2 : 1024;
+    uint64_t h = 0x9e3779b97f4a7c15ull ^ n;
+    for (; n >= 8; s += 8, n -= 8) {
+        uint64_t w;
+        memcpy(&w, s, 8);
+        h = (h ^ w) * 0xff51afd7ed558ccdull;
+        h ^= h >> 32;
+    }
+    uint64_t w = 0;
+    memcpy(&w, s, n);
+    h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
+    return h ^ (h >> 29);
+}
+
+/* Makes room for n keys (at most half full). */
+static void smap_reserve(smap *m, size_t n)
+{
+    if (n * 2 <= m->cap)
+        return;
+    size_t cap = m->cap ? m->cap : 1024;
+    while (cap < n * 2)
+        cap *= 2;
     const char **keys = az_xcalloc(cap, sizeof *keys);
+    uint64_t *hashes = az_xmalloc(cap * sizeof *hashes);
     size_t *vals = az_xmalloc(cap * sizeof *vals);
     for (size_t i = 0; i < m->cap; i++) {
         if (!m->keys[i])
             continue;
-        size_t j = az_hash_bytes(m->keys[i], strlen(m->keys[i])) & (cap - 1);
+        size_t j = m->hashes[i] & (cap - 1);
         while (keys[j])
             j = (j + 1) & (cap - 1);
         keys[j] = m->keys[i];
+        hashes[j] = m->hashes[i];
         vals[j] = m->vals[i];
     }
     free(m->keys);
+    free(m->hashes);
     free(m->vals);
     m->keys = keys;
+    m->hashes = hashes;
     m->vals = vals;
     m->cap = cap;
 }
@@ -58,15 +87,16 @@ static void smap_rehash(smap *m)
  * as long as the map. */
 static size_t *smap_put(smap *m, const char *key)
 {
-    if ((m->n + 1) * 2 > m->cap)
-        smap_rehash(m);
-    size_t j = az_hash_bytes(key, strlen(key)) & (m->cap - 1);
+    smap_reserve(m, m->n + 1);
+    uint64_t h = key_hash(key, strlen(key));
+    size_t j = h & (m->cap - 1);
     while (m->keys[j]) {
-        if (strcmp(m->keys[j], key) == 0)
+        if (m->hashes[j] == h && strcmp(m->keys[j], key) == 0)
             return &m->vals[j];
         j = (j + 1) & (m->cap - 1);
     }
     m->keys[j] = key;
+    m->hashes[j] = h;
     m->vals[j] = SIZE_MAX;
     m->n++;
     return &m->vals[j];
@@ -76,14 +106,58 @@ static size_t smap_get(const smap *m, const char *key)
 {
     if (!m->cap)
         return SIZE_MAX;
-    size_t j = az_hash_bytes(key, strlen(key)) & (m->cap - 1);
+    uint64_t h = key_hash(key, strlen(key));
+    size_t j = h & (m->cap - 1);
     while (m->keys[j]) {
-        if (strcmp(m->keys[j], key) == 0)
+        if (m->hashes[j] == h && strcmp(m->keys[j], key) == 0)
             return m->vals[j];
         j = (j + 1) & (m->cap - 1);
     }
     return SIZE_MAX;
 }
+
+/* parts[0] sep parts[1] sep ... in arena memory (NULL parts are empty; at
+ * most 12 parts, as the JOIN calls below write them; sep 0: no separator).
+ * Keys and names are built for every entity of both sides: plain copies,
+ * not printf, keep a diff of two large binaries fast. */
+static char *join(az_arena *ar, char sep, const char *const *parts, size_t n)
+{
+    size_t lens[12], total = 0;
+    for (size_t i = 0; i < n; i++) {
+        lens[i] = parts[i] ? strlen(parts[i]) : 0;
+        total += lens[i] + (i + 1 < n && sep);
+    }
+    char *out = az_arena_alloc(ar, total + 1), *w = out;
+    for (size_t i = 0; i < n; i++) {
+        memcpy(w, parts[i] ? parts[i] : "", lens[i]);
+        w += lens[i];
+        if (i + 1 < n && sep)
+            *w++ = sep;
+    }
+    *w = 0;
+    return out;
+}
+
+/* Decimal text of v in buf (at least 12 bytes). */
+static const char *int_text(char *buf, int v)
+{
+    char tmp[12];
+    size_t n = 0;
+    unsigned u = v < 0 ? 0u - (unsigned)v : (unsigned)v;
+    do
+        tmp[n++] = (char)('0' + u % 10);
+    while ((u /= 10) && n < sizeof tmp);
+    size_t k = 0;
+    if (v < 0)
+        buf[k++] = '-';
+    while (n)
+        buf[k++] = tmp[--n];
+    buf[k] = 0;
+    return buf;
+}
+
+#define JOIN(ar, sep, ...) join((ar), (sep), (const char *const[]){ __VA_ARGS__ }, \
+                                sizeof((const char *const[]){ __VA_ARGS__ }) / sizeof(const char *))
 
 /* ---- generic families -------------------------------------------------------------- */
 
@@ -130,16 +204,17 @@ bool az_generic_family(const az_entity *e, az_arena *arena, const char **family,
      * also on a generic type; an unboxing thunk is about its boxed type. */
     if (d->method && d->method_inst && d->kind != AZ_KIND_UNBOXING_THUNK) {
         const char *owner = generic_type ? d->type_def : d->type;
-        *family = d->overload >= 0 ? az_arena_printf(arena, "%s%s%s.%s`%d (overload %d)", d->ns, dot, owner, d->method,
-                                                     inst_arity(d->method_inst), d->overload)
-                                   : az_arena_printf(arena, "%s%s%s.%s`%d", d->ns, dot, owner, d->method,
-                                                     inst_arity(d->method_inst));
-        *instance = az_arena_printf(arena, "%s%s", d->type, d->method_inst);
+        char arity[12], overload[12];
+        int_text(arity, inst_arity(d->method_inst));
+        *family = d->overload >= 0 ? JOIN(arena, 0, d->ns, dot, owner, ".", d->method, "`", arity, " (overload ",
+                                          int_text(overload, d->overload), ")")
+                                   : JOIN(arena, 0, d->ns, dot, owner, ".", d->method, "`", arity);
+        *instance = JOIN(arena, 0, d->type, d->method_inst);
         return true;
     }
     if (!generic_type)
         return false;
-    *family = az_arena_printf(arena, "%s%s%s", d->ns, dot, d->type_def);
+    *family = JOIN(arena, 0, d->ns, dot, d->type_def);
     *instance = d->type;
     return true;
 }
@@ -163,6 +238,8 @@ typedef struct item {
 
 typedef struct side {
     const az_analysis *a;
+    const az_filter *filter;
+    az_arena arena;        /* its keys: both sides are built at once, each on its own */
     item *items;
     size_t n, cap;
     smap by_key;
@@ -188,22 +265,27 @@ static const char *entity_kind(const az_entity *e)
 static const char *managed_key(az_arena *ar, const az_entity *e, const char *assembly)
 {
     const az_demangled *d = &e->dm;
-    return az_arena_printf(ar, "%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%d", assembly, d->ns, d->type, entity_kind(e),
-                           d->method ? d->method : "", d->method_inst ? d->method_inst : "", d->overload);
+    char overload[12];
+    return JOIN(ar, '\x1f', assembly, d->ns, d->type, entity_kind(e), d->method, d->method_inst,
+                int_text(overload, d->overload));
 }
 
 static const char *type_key(az_arena *ar, const az_entity *e)
 {
-    return az_arena_printf(ar, "%s\x1f%s", e->dm.ns, e->dm.type);
+    return JOIN(ar, '\x1f', e->dm.ns, e->dm.type);
 }
 
-static void side_build(side *s, az_diff *d, const az_analysis *a, const az_filter *filter)
+/* Items of one side (s->a, s->filter); runs on a thread of its own. */
+static void *side_build(void *arg)
 {
-    memset(s, 0, sizeof *s);
-    s->a = a;
+    side *s = arg;
+    const az_analysis *a = s->a;
+    const az_filter *filter = s->filter;
     if (!a)
-        return;
-    az_arena *ar = &d->arena;
+        return NULL;
+    az_arena *ar = &s->arena;
+    smap_reserve(&s->by_key, a->nentities);
+    const char *last_ns = NULL, *last_type = NULL, *last_asm = NULL;
     for (size_t i = 0; i < a->nentities; i++) {
         const az_entity *e = &a->entities[i];
         uint64_t f = az_entity_file(e), v = az_entity_vm(e);
@@ -213,9 +295,8 @@ static void side_build(side *s, az_diff *d, const az_analysis *a, const az_filte
         s->vm += v;
         bool managed = is_managed_typed(e);
         const char *key = managed ? managed_key(ar, e, e->dm.assembly)
-                                  : az_arena_printf(ar, "\x1e%s\x1f%s\x1f%s\x1f%s", az_bucket_name(e->bucket),
-                                                    e->group ? e->group : "", entity_kind(e),
-                                                    e->dm.display ? e->dm.display : e->raw);
+                                  : JOIN(ar, '\x1f', "\x1e", az_bucket_name(e->bucket), e->group, entity_kind(e),
+                                         e->dm.display ? e->dm.display : e->raw);
         size_t *slot = smap_put(&s->by_key, key);
         if (*slot == SIZE_MAX) {
             az_grow(&s->items, &s->cap, s->n + 1, sizeof *s->items);
@@ -234,7 +315,14 @@ static void side_build(side *s, az_diff *d, const az_analysis *a, const az_filte
         it->vm += v;
         it->count++;
         it->padding &= e->group && strcmp(e->group, "alignment padding") == 0;
+        /* a neighbour of the same type (equal pointers, equal strings)
+         * changes nothing below */
+        if (managed && e->dm.ns == last_ns && e->dm.type == last_type && e->dm.assembly == last_asm)
+            continue;
         if (managed) {
+            last_ns = e->dm.ns;
+            last_type = e->dm.type;
+            last_asm = e->dm.assembly;
             size_t *t = smap_put(&s->type_asm, type_key(ar, e));
             size_t k = 0;
             while (k < s->nasms && strcmp(s->asms[k], e->dm.assembly) != 0)
@@ -249,10 +337,12 @@ static void side_build(side *s, az_diff *d, const az_analysis *a, const az_filte
                 *t = MULTI;
         }
     }
+    return NULL;
 }
 
 static void side_free(side *s)
 {
+    az_arena_free(&s->arena);
     free(s->items);
     free(s->asms);
     smap_free(&s->by_key);
@@ -263,15 +353,25 @@ static void side_free(side *s)
  * pair the old side's items under the new assembly. */
 static void find_moves(az_diff *d, side *o, side *n)
 {
+    /* the last type looked up (neighbours share it), and its new assembly
+     * when it moved */
+    const char *last_ns = NULL, *last_type = NULL, *last_asm = NULL, *moved_to = NULL;
     for (size_t i = 0; i < o->n; i++) {
         item *it = &o->items[i];
         if (!it->managed)
             continue;
-        const char *tk = type_key(&d->arena, it->e);
-        size_t ko = smap_get(&o->type_asm, tk), kn = smap_get(&n->type_asm, tk);
-        if (ko >= MULTI || kn >= MULTI || strcmp(o->asms[ko], n->asms[kn]) == 0)
+        const az_demangled *dm = &it->e->dm;
+        if (dm->ns != last_ns || dm->type != last_type || dm->assembly != last_asm) {
+            last_ns = dm->ns;
+            last_type = dm->type;
+            last_asm = dm->assembly;
+            const char *tk = type_key(&d->arena, it->e);
+            size_t ko = smap_get(&o->type_asm, tk), kn = smap_get(&n->type_asm, tk);
+            moved_to = ko >= MULTI || kn >= MULTI || strcmp(o->asms[ko], n->asms[kn]) == 0 ? NULL : n->asms[kn];
+        }
+        if (!moved_to)
             continue;
-        it->match_asm = n->asms[kn];
+        it->match_asm = moved_to;
         it->match = managed_key(&d->arena, it->e, it->match_asm);
     }
     /* Count each moved type once (the map keeps one entry per key). */
@@ -394,6 +494,17 @@ enum { MAX_GROUP_OVERLOADS = 256 };
 
 static void match_overloads(az_diff *d, side *o, side *n)
 {
+    /* Only a method with an overload index on some side can be renumbered:
+     * the names of those first, so the others need no group key. */
+    smap overloaded = { 0 };
+    for (int s = 0; s < 2; s++) {
+        side *sd = s ? n : o;
+        for (size_t i = 0; i < sd->n; i++) {
+            const item *it = &sd->items[i];
+            if (it->managed && it->e->dm.method && it->e->dm.overload >= 0)
+                *smap_put(&overloaded, it->e->dm.method) = 1;
+        }
+    }
     smap by_group = { 0 };
     mgroup *groups = NULL;
     size_t ngroups = 0, cap_groups = 0;
@@ -402,10 +513,9 @@ static void match_overloads(az_diff *d, side *o, side *n)
         for (size_t i = 0; i < sd->n; i++) {
             const item *it = &sd->items[i];
             const az_demangled *dm = &it->e->dm;
-            if (!it->managed || !dm->method)
+            if (!it->managed || !dm->method || smap_get(&overloaded, dm->method) == SIZE_MAX)
                 continue;
-            const char *gk = az_arena_printf(&d->arena, "%s\x1f%s\x1f%s\x1f%s\x1f%s", it->match_asm, dm->ns, dm->type,
-                                             dm->method, dm->method_inst ? dm->method_inst : "");
+            const char *gk = JOIN(&d->arena, '\x1f', it->match_asm, dm->ns, dm->type, dm->method, dm->method_inst);
             size_t *slot = smap_put(&by_group, gk);
             if (*slot == SIZE_MAX) {
                 az_grow(&groups, &cap_groups, ngroups + 1, sizeof *groups);
@@ -459,6 +569,7 @@ static void match_overloads(az_diff *d, side *o, side *n)
     free(ns);
     free(groups);
     smap_free(&by_group);
+    smap_free(&overloaded);
 }
 
 static void match_exact(side *o, side *n)
@@ -474,8 +585,14 @@ static void match_exact(side *o, side *n)
 
 /* ---- rows ------------------------------------------------------------------------------ */
 
+/* The row a level found last, by the string pointers its key was made of:
+ * entities come in address order, so neighbours mostly share their type,
+ * namespace and assembly, and equal pointers mean equal strings, so the
+ * key need not be built and looked up again. */
 typedef struct level_rows {
     smap by_key;
+    const void *memo[3];
+    size_t memo_row;       /* SIZE_MAX: none yet */
 } level_rows;
 
 typedef struct builder {
@@ -489,7 +606,27 @@ typedef struct builder {
         uint64_t old_file, new_file, old_vm, new_vm;
     } *insts;
     size_t ninsts, cap_insts;
+    /* the instantiation found last, by the pointers its keys were made of
+     * (as level_rows' memo) */
+    const void *inst_memo[6];
+    int inst_memo_overload;
+    bool inst_memo_thunk;
+    size_t inst_memo_index;  /* SIZE_MAX: none yet */
+    bool keep_unchanged;
 } builder;
+
+static bool memo_hit(const level_rows *l, const void *a, const void *b, const void *c)
+{
+    return l->memo_row != SIZE_MAX && l->memo[0] == a && l->memo[1] == b && l->memo[2] == c;
+}
+
+static void memo_set(level_rows *l, const void *a, const void *b, const void *c, size_t row)
+{
+    l->memo[0] = a;
+    l->memo[1] = b;
+    l->memo[2] = c;
+    l->memo_row = row;
+}
 
 /* The row of a level for key, created with the given names when new. */
 static az_diff_row *row_for(builder *b, az_diff_level level, const char *key, const char *name)
@@ -527,12 +664,12 @@ static const char *owner_label(az_arena *ar, const az_entity *e)
 {
     if ((e->bucket == AZ_BUCKET_APP || e->bucket == AZ_BUCKET_FRAMEWORK) && e->dm.assembly)
         return e->dm.assembly;
-    return az_arena_printf(ar, "[%s] %s", az_bucket_name(e->bucket), e->group ? e->group : "(none)");
+    return JOIN(ar, 0, "[", az_bucket_name(e->bucket), "] ", e->group ? e->group : "(none)");
 }
 
 static const char *qualified_type(az_arena *ar, const az_entity *e)
 {
-    return e->dm.ns[0] ? az_arena_printf(ar, "%s.%s", e->dm.ns, e->dm.type) : e->dm.type;
+    return e->dm.ns[0] ? JOIN(ar, '.', e->dm.ns, e->dm.type) : e->dm.type;
 }
 
 /* Rows of the levels that sum each side on its own: buckets, assemblies,
@@ -546,14 +683,29 @@ static void add_own_levels(builder *b, const item *it, bool is_new)
     r->bucket = bucket;
     add_sizes(r, it, is_new);
 
-    const char *owner = owner_label(ar, e);
-    r = row_for(b, AZ_DIFF_ASSEMBLY, az_arena_printf(ar, "%s\x1f%s", bucket, owner), owner);
+    /* the owner: a managed assembly, or "[bucket] group" */
+    level_rows *l = &b->levels[AZ_DIFF_ASSEMBLY];
+    bool by_assembly = (e->bucket == AZ_BUCKET_APP || e->bucket == AZ_BUCKET_FRAMEWORK) && e->dm.assembly;
+    const void *who = by_assembly ? (const void *)e->dm.assembly : (const void *)e->group;
+    if (memo_hit(l, bucket, who, by_assembly ? "a" : "g")) {
+        r = &b->d->rows[l->memo_row];
+    } else {
+        const char *owner = owner_label(ar, e);
+        r = row_for(b, AZ_DIFF_ASSEMBLY, JOIN(ar, '\x1f', bucket, owner), owner);
+        memo_set(l, bucket, who, by_assembly ? "a" : "g", (size_t)(r - b->d->rows));
+    }
     r->bucket = bucket;
     add_sizes(r, it, is_new);
 
     if (it->managed) {
-        const char *ns = e->dm.ns[0] ? e->dm.ns : "(global namespace)";
-        r = row_for(b, AZ_DIFF_NAMESPACE, az_arena_printf(ar, "%s\x1f%s", e->dm.assembly, e->dm.ns), ns);
+        l = &b->levels[AZ_DIFF_NAMESPACE];
+        if (memo_hit(l, e->dm.assembly, e->dm.ns, NULL)) {
+            r = &b->d->rows[l->memo_row];
+        } else {
+            const char *ns = e->dm.ns[0] ? e->dm.ns : "(global namespace)";
+            r = row_for(b, AZ_DIFF_NAMESPACE, JOIN(ar, '\x1f', e->dm.assembly, e->dm.ns), ns);
+            memo_set(l, e->dm.assembly, e->dm.ns, NULL, (size_t)(r - b->d->rows));
+        }
         r->bucket = bucket;
         r->assembly = e->dm.assembly;
         r->ns = e->dm.ns;
@@ -564,11 +716,34 @@ static void add_own_levels(builder *b, const item *it, bool is_new)
 static void add_generic(builder *b, const item *it, bool is_new)
 {
     az_arena *ar = &b->d->arena;
-    const char *family, *instance;
-    if (!az_generic_family(it->e, ar, &family, &instance))
+    const az_entity *e = it->e;
+    const az_demangled *dm = &e->dm;
+    if (!dm->managed || !e->is_symbol || !instantiation_kind(dm->kind))
         return;
-    const char *asm_name = it->match_asm ? it->match_asm : it->e->dm.assembly;
-    const char *fkey = az_arena_printf(ar, "%s\x1f%s", asm_name, family);
+    const char *asm_name = it->match_asm ? it->match_asm : dm->assembly;
+    const void *key[6] = { asm_name, dm->ns, dm->type, dm->type_def, dm->method, dm->method_inst };
+    bool thunk = dm->kind == AZ_KIND_UNBOXING_THUNK;
+    if (b->inst_memo_index != SIZE_MAX && memcmp(key, b->inst_memo, sizeof key) == 0 &&
+        dm->overload == b->inst_memo_overload && thunk == b->inst_memo_thunk) {
+        struct inst *in = &b->insts[b->inst_memo_index];
+        az_diff_row *r = &b->d->rows[in->row];
+        if (is_new) {
+            r->new_file += it->file;
+            r->new_vm += it->vm;
+            in->new_file += it->file;
+            in->new_vm += it->vm;
+        } else {
+            r->old_file += it->file;
+            r->old_vm += it->vm;
+            in->old_file += it->file;
+            in->old_vm += it->vm;
+        }
+        return;
+    }
+    const char *family, *instance;
+    if (!az_generic_family(e, ar, &family, &instance))
+        return;
+    const char *fkey = JOIN(ar, '\x1f', asm_name, family);
     az_diff_row *r = row_for(b, AZ_DIFF_GENERIC, fkey, family);
     size_t row = (size_t)(r - b->d->rows);
     r->bucket = az_bucket_name(it->e->bucket);
@@ -582,7 +757,7 @@ static void add_generic(builder *b, const item *it, bool is_new)
         r->old_vm += it->vm;
     }
     r->change = AZ_CHANGE_SAME;
-    size_t *slot = smap_put(&b->inst_by_key, az_arena_printf(ar, "%s\x1f%s", fkey, instance));
+    size_t *slot = smap_put(&b->inst_by_key, JOIN(ar, '\x1f', fkey, instance));
     if (*slot == SIZE_MAX) {
         az_grow(&b->insts, &b->cap_insts, b->ninsts + 1, sizeof *b->insts);
         memset(&b->insts[b->ninsts], 0, sizeof *b->insts);
@@ -590,6 +765,10 @@ static void add_generic(builder *b, const item *it, bool is_new)
         *slot = b->ninsts++;
     }
     struct inst *in = &b->insts[*slot];
+    memcpy(b->inst_memo, key, sizeof key);
+    b->inst_memo_overload = dm->overload;
+    b->inst_memo_thunk = thunk;
+    b->inst_memo_index = *slot;
     if (is_new) {
         in->new_file += it->file;
         in->new_vm += it->vm;
@@ -630,8 +809,14 @@ static void add_pair(builder *b, const item *oi, const item *ni)
                                  : NULL;
     if (rep->managed) {
         const char *asm_name = ni ? ni->e->dm.assembly : oi->match_asm;
-        const char *tkey = az_arena_printf(ar, "%s\x1f%s\x1f%s", asm_name, e->dm.ns, e->dm.type);
-        az_diff_row *t = row_for(b, AZ_DIFF_TYPE, tkey, qualified_type(ar, e));
+        level_rows *l = &b->levels[AZ_DIFF_TYPE];
+        az_diff_row *t;
+        if (memo_hit(l, asm_name, e->dm.ns, e->dm.type)) {
+            t = &b->d->rows[l->memo_row];
+        } else {
+            t = row_for(b, AZ_DIFF_TYPE, JOIN(ar, '\x1f', asm_name, e->dm.ns, e->dm.type), qualified_type(ar, e));
+            memo_set(l, asm_name, e->dm.ns, e->dm.type, (size_t)(t - b->d->rows));
+        }
         t->bucket = bucket;
         t->assembly = asm_name;
         t->ns = e->dm.ns;
@@ -650,7 +835,10 @@ static void add_pair(builder *b, const item *oi, const item *ni)
         }
     }
 
-    /* Members: one row per pair, never merged. */
+    /* Members: one row per pair, never merged; an unchanged pair's row
+     * would be dropped, so it is not made. */
+    if (oi && ni && oi->file == ni->file && oi->vm == ni->vm && !moved_from && !b->keep_unchanged)
+        return;
     az_diff *d = b->d;
     az_grow(&d->rows, &d->cap_rows, d->nrows + 1, sizeof *d->rows);
     az_diff_row *m = &d->rows[d->nrows++];
@@ -665,8 +853,8 @@ static void add_pair(builder *b, const item *oi, const item *ni)
         m->ns = e->dm.ns;
         m->type = e->dm.type;
         const az_demangled *dm = &e->dm;
-        m->member = dm->method ? (dm->method_inst ? az_arena_printf(ar, "%s%s", dm->method, dm->method_inst) : dm->method)
-                               : az_arena_printf(ar, "[%s]", m->kind);
+        m->member = dm->method ? (dm->method_inst ? JOIN(ar, 0, dm->method, dm->method_inst) : dm->method)
+                               : JOIN(ar, 0, "[", m->kind, "]");
     }
     if (oi)
         add_sizes(m, oi, false);
@@ -734,9 +922,16 @@ void az_diff_build(az_diff *d, const az_analysis *old, const az_analysis *new_, 
     d->old = old;
     d->new_ = new_;
     d->sort = sort;
-    side o, n;
-    side_build(&o, d, old, filter);
-    side_build(&n, d, new_, filter);
+    side o = { .a = old, .filter = filter }, n = { .a = new_, .filter = filter };
+    az_arena_init(&o.arena);
+    az_arena_init(&n.arena);
+    pthread_t thread;
+    bool threaded = old && pthread_create(&thread, NULL, side_build, &o) == 0;
+    if (!threaded)
+        side_build(&o);
+    side_build(&n);
+    if (threaded)
+        pthread_join(thread, NULL);
     d->old_file = o.file;
     d->old_vm = o.vm;
     d->new_file = n.file;
@@ -746,7 +941,9 @@ void az_diff_build(az_diff *d, const az_analysis *old, const az_analysis *new_, 
     match_overloads(d, &o, &n);
     match_exact(&o, &n);
 
-    builder b = { .d = d, .o = &o, .n = &n };
+    builder b = { .d = d, .o = &o, .n = &n, .inst_memo_index = SIZE_MAX, .keep_unchanged = opts->keep_unchanged };
+    for (int l = 0; l < AZ_DIFF__LEVELS; l++)
+        b.levels[l].memo_row = SIZE_MAX;
     for (size_t i = 0; i < o.n; i++) {
         add_own_levels(&b, &o.items[i], false);
         add_generic(&b, &o.items[i], false);

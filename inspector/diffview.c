@@ -28,8 +28,12 @@ void az_format_change_pct(char *buf, size_t cap, uint64_t old, uint64_t new_)
     /* one decimal, rounded half away from zero, in integer arithmetic */
     uint64_t diff = new_ > old ? new_ - old : old - new_;
     unsigned __int128 tenths = ((unsigned __int128)diff * 1000 + old / 2) / old;
-    snprintf(buf, cap, "%s%" PRIu64 ".%" PRIu64 "%%", new_ > old ? "+" : new_ < old ? "-" : "",
-             (uint64_t)(tenths / 10), (uint64_t)(tenths % 10));
+    const char *sign = new_ > old ? "+" : new_ < old ? "-" : "";
+    /* no decimal from 1000% on, so the column keeps its width */
+    if (tenths >= 10000)
+        snprintf(buf, cap, "%s%" PRIu64 "%%", sign, (uint64_t)((tenths + 5) / 10));
+    else
+        snprintf(buf, cap, "%s%" PRIu64 ".%" PRIu64 "%%", sign, (uint64_t)(tenths / 10), (uint64_t)(tenths % 10));
 }
 
 static uint64_t row_old(const az_diff_row *r, bool vm)
@@ -157,8 +161,8 @@ static void text_level(FILE *out, const az_diff *d, az_diff_level l, const az_vi
             rest += row_delta(&d->rows[first + k], vm);
         char ds[32];
         az_format_delta(ds, sizeof ds, rest);
-        fprintf(out, " %10s %7s %10s %10s %10s  %-8s [%zu more rows; --limit 0 shows all]\n", ds, "", "", "", "", "",
-                n - shown);
+        fprintf(out, " %10s %7s %10s %10s %10s  %-8s [%zu more row%s; --limit 0 shows all]\n", ds, "", "", "", "", "",
+                n - shown, n - shown == 1 ? "" : "s");
     }
 }
 

@@ -64,7 +64,7 @@ static void code_index_build(code_index *ix, const az_image *img)
         if (s->section >= 0 && (img->sections[s->section].flags & AZ_SEC_EXEC) && s->name)
             ix->syms[ix->n++] = s;
     }
-    qsort(ix->syms, ix->n, sizeof *ix->syms, cmp_sym_addr);
+    az_qsort(ix->syms, ix->n, sizeof *ix->syms, cmp_sym_addr);
 }
 
 /* Does some code symbol named `name` start at addr? */
@@ -239,7 +239,15 @@ void az_extents_compute(az_analysis *a)
         az_entity *e = &ents[i];
         const az_section *sec = az_image_section_at(&a->img, e->addr);
         uint64_t next = sec ? sec->vm_addr + sec->vm_size : e->addr;
-        if (k + 1 < n && ents[order[k + 1]].section == e->section && start[order[k + 1]] < next)
+        bool last = !(k + 1 < n && ents[order[k + 1]].section == e->section);
+        /* A PE section's memory past its raw data is the .bss the linker
+         * merged in.  With no symbol after it, data that starts in the raw
+         * bytes stops there: a sizeless export (a PE without its PDB) would
+         * otherwise take all of that memory. */
+        if (last && sec && !(sec->flags & AZ_SEC_ZEROFILL) && sec->file_size < sec->vm_size &&
+            e->addr - sec->vm_addr < sec->file_size)
+            next = sec->vm_addr + sec->file_size;
+        if (!last && start[order[k + 1]] < next)
             next = start[order[k + 1]];
         uint64_t len = e->extent ? e->extent : node_length(a, e, start[i]);
         if (len) {

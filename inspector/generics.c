@@ -1,5 +1,6 @@
 #include "generics.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -201,7 +202,20 @@ typedef struct builder {
     keymap defs;   /* def key -> def index */
     keymap insts;  /* (def, inst key) -> inst index */
     keymap args;   /* arg mangled -> args index */
+    /* Without symbols, the side files' node sizes stand in for file bytes:
+     * the map's when given (every node kind), else the .mstat's. */
+    bool sizes_from_mstat, sizes_from_map;
 } builder;
+
+/* Charges `size` side-file bytes of one node of part p to an instantiation
+ * of a binary without symbols. */
+static void side_size(az_ginst *in, int part, uint64_t size, bool body)
+{
+    in->file[part] += size;
+    in->vm[part] += size;
+    in->entities++;
+    in->bodies += body;
+}
 
 /* Which part of an instantiation an entity kind is; -1: not one. */
 static int part_of(az_kind k)
@@ -262,7 +276,8 @@ static size_t def_get(builder *b, const gshape *s, bool *created)
         klen = 4096;
     size_t n1 = s->def_len < klen ? s->def_len : klen;
     memcpy(key, s->def, n1);
-    memcpy(key + n1, s->def2, klen - n1);
+    if (klen > n1) /* def2 is NULL unless a generic method of a generic type */
+        memcpy(key + n1, s->def2, klen - n1);
     key[klen] = 0;
     size_t d = km_get(&b->defs, key, klen, SIZE_MAX);
     *created = d == SIZE_MAX;
@@ -461,6 +476,16 @@ static void add_entity(builder *b, size_t ei)
         body->addr = e->addr;
         body->size = e->extent;
         body->similarity = 1000;
+        /* A symbol without a size (.NET 8 ELF, PDB publics) runs up to the
+         * next one, and some writers' sizes (Mach-O) include the filler too:
+         * the body is its code only, so copies of one body compare equal
+         * whatever alignment put after them. */
+        const uint8_t *bytes = a->nat ? az_vm_bytes(a, a->nat, e->addr, e->extent) : NULL;
+        if (bytes) {
+            size_t code = az_code_trim_filler(a->img.arch, bytes, (size_t)e->extent);
+            if (code > 0)
+                body->size = code;
+        }
     }
 }
 
@@ -530,7 +555,7 @@ static void order(az_generics *g)
     tagged *t = az_xmalloc((g->ndefs ? g->ndefs : 1) * sizeof *t);
     for (size_t i = 0; i < g->ndefs; i++)
         t[i] = (tagged){ g->defs[i], i };
-    qsort(t, g->ndefs, sizeof *t, cmp_defs); /* compares the leading az_gdef */
+    az_qsort(t, g->ndefs, sizeof *t, cmp_defs); /* compares the leading az_gdef */
     for (size_t i = 0; i < g->ndefs; i++) {
         g->defs[i] = t[i].d;
         perm[t[i].old] = i;
@@ -630,18 +655,29 @@ static int cmp_hgroups(const void *x, const void *y)
     return p->size < q->size ? -1 : p->size > q->size;
 }
 
-/* Disassembles and hashes the bodies of definitions with at least two
- * instantiations; groups identical ones; rates near-identical ones. */
-static void fold(const az_analysis *a, az_generics *g)
+static bool will_fold(const az_gdef *d)
 {
-    az_codenorm *cn = az_codenorm_new(a->img.arch);
-    if (!cn) {
-        note(g, "code folding not computed: no disassembler for this architecture");
-        return;
-    }
-    for (size_t di = 0; di < g->ndefs; di++) {
+    return d->ninsts >= 2 && d->nbodies >= 2;
+}
+
+typedef struct fold_job {
+    const az_analysis *a;
+    az_generics *g;
+    az_codenorm *cn;
+    size_t from, to;              /* definitions [from, to) */
+    size_t disassembled, undecoded;
+} fold_job;
+
+/* Definitions only touch their own bodies, so two jobs can run at once. */
+static void *fold_defs(void *arg)
+{
+    fold_job *job = arg;
+    const az_analysis *a = job->a;
+    az_generics *g = job->g;
+    az_codenorm *cn = job->cn;
+    for (size_t di = job->from; di < job->to; di++) {
         az_gdef *d = &g->defs[di];
-        if (d->ninsts < 2 || d->nbodies < 2)
+        if (!will_fold(d))
             continue;
         d->folding = true;
         az_gbody *bs = &g->bodies[d->first_body];
@@ -656,9 +692,9 @@ static void fold(const az_analysis *a, az_generics *g)
             b->seq = nb.seq;
             b->ninsns = (uint32_t)nb.nseq;
             b->decoded = nb.undecoded == 0;
-            g->disassembled++;
+            job->disassembled++;
             if (nb.undecoded)
-                g->undecoded++;
+                job->undecoded++;
         }
         /* regroup by method and hash */
         qsort_r(bs, d->nbodies, sizeof *bs, cmp_bodies, g);
@@ -668,7 +704,7 @@ static void fold(const az_analysis *a, az_generics *g)
         for (size_t k = 0; k < d->nbodies; k++)
             if (bs[k].hash)
                 hg[nh++] = (hgroup){ bs[k].hash, bs[k].size, 1 };
-        qsort(hg, nh, sizeof *hg, cmp_hgroups);
+        az_qsort(hg, nh, sizeof *hg, cmp_hgroups);
         size_t ng = 0;
         for (size_t k = 0; k < nh; k++) {
             if (ng && hg[ng - 1].hash == hg[k].hash && hg[ng - 1].size == hg[k].size)
@@ -730,7 +766,47 @@ static void fold(const az_analysis *a, az_generics *g)
             bs[k].seq = NULL;
         }
     }
-    az_codenorm_free(cn);
+    return NULL;
+}
+
+/* Disassembles and hashes the bodies of definitions with at least two
+ * instantiations; groups identical ones; rates near-identical ones.  With
+ * many bodies and a second core, the second half of the bodies' bytes goes
+ * to another thread (capstone handles are per thread). */
+static void fold(const az_analysis *a, az_generics *g)
+{
+    fold_job jobs[2] = { { a, g, az_codenorm_new(a->img.arch), 0, g->ndefs, 0, 0 },
+                         { a, g, NULL, g->ndefs, g->ndefs, 0, 0 } };
+    if (!jobs[0].cn) {
+        note(g, "code folding not computed: no disassembler for this architecture");
+        return;
+    }
+    uint64_t total = 0, half = 0;
+    for (size_t di = 0; di < g->ndefs; di++)
+        if (will_fold(&g->defs[di]))
+            total += g->defs[di].vm[AZ_GPART_CODE];
+    pthread_t worker;
+    bool threaded = false;
+    if (total >= 256 * 1024 && az_cpu_count() > 1 && (jobs[1].cn = az_codenorm_new(a->img.arch)) != NULL) {
+        size_t split = 0;
+        while (split < g->ndefs && half < total / 2) {
+            if (will_fold(&g->defs[split]))
+                half += g->defs[split].vm[AZ_GPART_CODE];
+            split++;
+        }
+        jobs[0].to = jobs[1].from = split;
+        threaded = pthread_create(&worker, NULL, fold_defs, &jobs[1]) == 0;
+        if (!threaded)
+            jobs[0].to = g->ndefs;
+    }
+    fold_defs(&jobs[0]);
+    if (threaded)
+        pthread_join(worker, NULL);
+    for (int j = 0; j < 2; j++) {
+        g->disassembled += jobs[j].disassembled;
+        g->undecoded += jobs[j].undecoded;
+        az_codenorm_free(jobs[j].cn);
+    }
 }
 
 /* Charges every struct specialization to its distinct value-type arguments. */
@@ -786,7 +862,7 @@ static void by_arg(builder *b)
         }
     }
     free(last_def);
-    qsort(g->args, g->nargs, sizeof *g->args, cmp_args);
+    az_qsort(g->args, g->nargs, sizeof *g->args, cmp_args);
 }
 
 
@@ -832,6 +908,14 @@ static void merge_record(builder *b, const az_mstat *m, const az_mstat_record *r
      * .mstat: their definition's name and assembly stay as the symbols say. */
     if (!gi.boxed && (created || !def->is_method))
         def->display = gi.def_display;
+    if (created && gi.method && !gi.boxed) {
+        /* new from the .mstat alone (no symbols): overloads of a generic
+         * method share the metadata name; the node name tells them apart */
+        az_demangled dm;
+        az_demangle(r->name, b->a->names, &g->arena, &dm);
+        if (dm.overload >= 0)
+            def->display = az_arena_printf(&g->arena, "%s (overload %d)", gi.def_display, dm.overload);
+    }
     const char *asm_name = az_mstat_assembly(m, (uint32_t)AZ_MD_TYPEREF << 24 | gi.def_typeref);
     if (asm_name && !gi.boxed)
         def->assembly = asm_name;
@@ -860,9 +944,15 @@ static void merge_record(builder *b, const az_mstat *m, const az_mstat_record *r
     if (methodtable) {
         in->mstat_types++;
         in->side_bytes += r->size;
+        if (b->sizes_from_mstat)
+            side_size(in, AZ_GPART_METHODTABLE, r->size, false);
     } else {
         in->mstat_methods++;
         in->side_bytes += (uint64_t)r->size + r->gc_size + r->eh_size;
+        if (b->sizes_from_mstat) {
+            side_size(in, AZ_GPART_CODE, r->size, true);
+            side_size(in, AZ_GPART_OTHER, (uint64_t)r->gc_size + r->eh_size, false);
+        }
     }
 }
 
@@ -933,19 +1023,26 @@ static void merge_map_names(builder *b, const az_ilcmap *map)
             continue;
         size_t k = inst_for(b, &s, &dm, thunk);
         g->insts[k].side_bytes += nd->length;
+        if (b->sizes_from_map)
+            side_size(&g->insts[k], part_of(dm.kind), nd->length,
+                      dm.kind == AZ_KIND_METHOD || dm.kind == AZ_KIND_UNBOXING_STUB ||
+                          dm.kind == AZ_KIND_UNBOXING_THUNK);
     }
 }
 
 /* ILC's map Hash is SHA-256 of a node's bytes before relocation: bodies
  * with equal hashes must land in one normalized group.  Counts the hash
- * groups among the disassembled bodies and those our grouping split. */
+ * groups among the disassembled bodies and those our grouping split; and
+ * our groups, and those all of whose bodies have one map hash (the rest
+ * differ before relocation in a field the normalization masks, such as a
+ * 64-bit constant that is not an address). */
 static void check_map_folds(az_generics *g, const az_analysis *a, const az_ilcmap *map)
 {
     keymap names = { 0 };
     for (size_t i = 0; i < map->nnodes; i++)
         if (map->nodes[i].name && map->nodes[i].has_hash && strcmp(map->nodes[i].kind, "GCInfo") != 0)
             km_put(&names, map->nodes[i].name, strlen(map->nodes[i].name), SIZE_MAX, i);
-    typedef struct hb { const uint8_t *h; size_t body; } hb;
+    typedef struct hb { const uint8_t *h, *hash; size_t body; } hb; /* h: not yet grouped */
     hb *v = az_xmalloc((g->nbodies ? g->nbodies : 1) * sizeof *v);
     bool example = false;
     for (size_t di = 0; di < g->ndefs; di++) {
@@ -958,7 +1055,7 @@ static void check_map_folds(az_generics *g, const az_analysis *a, const az_ilcma
             const char *raw = a->entities[g->bodies[bi].entity].raw;
             size_t ni = km_get(&names, raw, strlen(raw), SIZE_MAX);
             if (ni != SIZE_MAX && g->bodies[bi].hash)
-                v[n++] = (hb){ map->nodes[ni].hash, bi };
+                v[n++] = (hb){ map->nodes[ni].hash, map->nodes[ni].hash, bi };
         }
         /* group by map hash (quadratic only in the run lengths) */
         for (size_t x = 0; x < n; x++) {
@@ -988,6 +1085,29 @@ static void check_map_folds(az_generics *g, const az_analysis *a, const az_ilcma
                 g->map_fold_groups_split += split;
             }
         }
+        /* the other way: our identical-body groups, and those whose members
+         * ILC also emitted with identical bytes */
+        for (size_t x = 0; x < n; x++)
+            v[x].h = v[x].hash;
+        for (size_t x = 0; x < n; x++) {
+            const az_gbody *bx = &g->bodies[v[x].body];
+            if (!v[x].h)
+                continue;
+            size_t members = 1;
+            bool same = true;
+            for (size_t y = x + 1; y < n; y++) {
+                const az_gbody *by = &g->bodies[v[y].body];
+                if (!v[y].h || by->hash != bx->hash || by->size != bx->size)
+                    continue;
+                members++;
+                same &= memcmp(v[x].h, v[y].h, 32) == 0;
+                v[y].h = NULL;
+            }
+            if (members >= 2) {
+                g->fold_groups_checked++;
+                g->fold_groups_confirmed += same;
+            }
+        }
     }
     free(v);
     km_free(&names);
@@ -1013,14 +1133,18 @@ void az_generics_build(const az_analysis *a, const az_generics_opts *opts, az_ge
             out->have_symbols = true;
         add_entity(&b, i);
     }
+    b.sizes_from_map = !out->have_symbols && opts->map;
+    b.sizes_from_mstat = !out->have_symbols && opts->mstat && !opts->map;
+    out->side_sizes = b.sizes_from_map ? out->map_path : b.sizes_from_mstat ? out->mstat_path : NULL;
     if (opts->mstat)
         merge_mstat(&b, opts->mstat);
     if (opts->map && !out->have_symbols)
         merge_map_names(&b, opts->map);
     if (!out->have_symbols)
         note(out, opts->mstat || opts->map
-                      ? "no managed symbols: instantiations come from the side files, with their sizes there; "
-                        "which file bytes they occupy is unknown"
+                      ? "no managed symbols: instantiations and their sizes come from the side files (ILC's "
+                        "node sizes; which file bytes they occupy is unknown); bloat and folding need the "
+                        "binary's symbols"
                       : "no managed symbols: generic instantiations cannot be named from this binary "
                         "(pass its debug file, --mstat or --map)");
     for (size_t i = 0; i < out->ninsts; i++)
@@ -1028,7 +1152,8 @@ void az_generics_build(const az_analysis *a, const az_generics_opts *opts, az_ge
     totals(out);
     order(out);
     /* bodies by definition, then method and hash */
-    qsort_r(out->bodies, out->nbodies, sizeof *out->bodies, cmp_bodies, out);
+    if (out->nbodies > 1) /* bodies is NULL when there are none */
+        qsort_r(out->bodies, out->nbodies, sizeof *out->bodies, cmp_bodies, out);
     for (size_t i = 0; i < out->nbodies; i++) {
         az_gdef *d = &out->defs[out->insts[out->bodies[i].inst].def];
         if (d->nbodies == 0)
@@ -1079,20 +1204,39 @@ void az_generics_free(az_generics *g)
 
 size_t az_generics_find(const az_generics *g, const char *name)
 {
+    /* the mangled key is unique */
     for (size_t i = 0; i < g->ndefs; i++)
-        if (strcmp(g->defs[i].display, name) == 0 || strcmp(g->defs[i].key, name) == 0)
+        if (strcmp(g->defs[i].key, name) == 0)
             return i;
-    /* without the namespace, when unique */
-    size_t found = SIZE_MAX;
-    size_t n = strlen(name);
-    for (size_t i = 0; i < g->ndefs; i++) {
-        const char *d = g->defs[i].display;
-        size_t dl = strlen(d);
-        if (dl > n && d[dl - n - 1] == '.' && strcmp(d + dl - n, name) == 0) {
+    /* "Name, Assembly" (an assembly-qualified name), for a name that
+     * several assemblies define (LowLevelList`1, <PrivateImplementationDetails>) */
+    const char *comma = strrchr(name, ',');
+    if (comma && comma[1] == ' ') {
+        size_t nl = (size_t)(comma - name);
+        for (size_t i = 0; i < g->ndefs; i++) {
+            const az_gdef *d = &g->defs[i];
+            if (d->assembly && strcmp(d->assembly, comma + 2) == 0 && strlen(d->display) == nl &&
+                memcmp(d->display, name, nl) == 0)
+                return i;
+        }
+        return SIZE_MAX;
+    }
+    /* the display name, or the display name without the namespace: when unique */
+    size_t found = SIZE_MAX, n = strlen(name);
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t i = 0; i < g->ndefs; i++) {
+            const char *d = g->defs[i].display;
+            size_t dl = strlen(d);
+            bool match = pass == 0 ? strcmp(d, name) == 0
+                                   : dl > n && d[dl - n - 1] == '.' && strcmp(d + dl - n, name) == 0;
+            if (!match)
+                continue;
             if (found != SIZE_MAX)
                 return SIZE_MAX;
             found = i;
         }
+        if (found != SIZE_MAX)
+            return found;
     }
-    return found;
+    return SIZE_MAX;
 }

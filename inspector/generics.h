@@ -73,7 +73,7 @@ typedef struct az_gbody {
     size_t inst;
     size_t entity;
     const char *method;       /* "TryInsert", "Resize (overload 0)", "[unboxing stub] Equals" */
-    uint64_t addr, size;
+    uint64_t addr, size;      /* size: its code, without trailing alignment filler */
     uint64_t hash;            /* of the normalized instructions; 0: not disassembled */
     uint32_t group;           /* identical-body group within its definition (by hash) */
     uint32_t ninsns;
@@ -129,11 +129,14 @@ typedef struct az_generics {
     bool have_symbols;                /* managed symbol names were available */
     const char *mstat_path;           /* side files used, or NULL */
     const char *map_path;
+    const char *side_sizes;           /* no symbols: sizes are this side file's node sizes, or NULL */
     uint32_t mstat_version_major, mstat_version_minor;
     size_t side_only;                 /* instantiations only the side files know (no symbols) */
     size_t mstat_unmatched;           /* .mstat records of instantiations whose names did not parse */
     size_t map_fold_groups_checked;   /* --map: hash groups compared with ours */
     size_t map_fold_groups_split;     /* ... that our normalization split (should be 0) */
+    size_t fold_groups_checked;       /* --map: our identical-body groups with map hashes */
+    size_t fold_groups_confirmed;     /* ... whose bodies all have one map hash */
     const char **notes;  size_t nnotes, cap_notes;
 } az_generics;
 
@@ -148,8 +151,9 @@ typedef struct az_generics_opts {
 void az_generics_build(const az_analysis *a, const az_generics_opts *opts, az_generics *out);
 void az_generics_free(az_generics *g);
 
-/* The definition whose display name (or mangled key, or display without
- * namespace, when that is unique) is `name`; SIZE_MAX when none. */
+/* The definition `name` designates: its mangled key; "Display, Assembly";
+ * or its display name, with or without the namespace, when that is unique.
+ * SIZE_MAX when none (or several). */
 size_t az_generics_find(const az_generics *g, const char *name);
 
 /* The bloat formula, one paragraph, for --help and the README. */

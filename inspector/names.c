@@ -26,6 +26,7 @@
 #include "demangle.h"
 
 #include <stdlib.h>
+#include <pthread.h>
 #include <string.h>
 
 #include "names_framework.inc"
@@ -84,13 +85,17 @@ enum { MEMO_MAX_BYTES = 32 << 20 };
 struct az_names {
     az_arena arena;
     name_memo *memo; /* mutable even through a const az_names (see the top) */
-    name_table tables[AZ_NAMES__TABLES];
-    /* Framework facades (type forwarders only): framework for
-     * az_names_is_framework, but no symbol starts with their names, so they
-     * stay out of the ASSEMBLY prefix table ("System" would otherwise match
-     * the start of an app's "System_Foo_..."). */
-    name_table facades;
+    /* tables[FACADES]: framework facades (type forwarders only): framework
+     * for az_names_is_framework, but no symbol starts with their names, so
+     * they stay out of the ASSEMBLY prefix table ("System" would otherwise
+     * match the start of an app's "System_Foo_..."). */
+    name_table tables[AZ_NAMES__TABLES + 1];
+    /* The table each lookup reads: a template's (shared, immutable) until
+     * this az_names first adds to it, then its own copy in tables[]. */
+    const name_table *live[AZ_NAMES__TABLES + 1];
 };
+
+enum { FACADES = AZ_NAMES__TABLES, NTABLES = AZ_NAMES__TABLES + 1 };
 
 /* ---- hashing and sanitizing ------------------------------------------------ */
 
@@ -358,11 +363,13 @@ void az_names_memo_put(const az_names *n, unsigned tag, const char *key, size_t 
 /* Built-in namespaces and framework types (with the assemblies they name)
  * but no assembly list: which assemblies count as framework is then the
  * caller's to say (--framework-list). */
-az_names *az_names_new_empty(void)
+static az_names *build_empty(void)
 {
     az_names *n = az_xcalloc(1, sizeof *n);
     az_arena_init(&n->arena);
     n->memo = az_xcalloc(1, sizeof *n->memo);
+    for (int i = 0; i < NTABLES; i++)
+        n->live[i] = &n->tables[i];
     size_t nns = sizeof az_fw_namespaces / sizeof az_fw_namespaces[0];
     for (size_t i = 0; i < nns; i++)
         if (az_fw_namespaces[i][0])
@@ -401,9 +408,9 @@ az_names *az_names_new_empty(void)
     return n;
 }
 
-az_names *az_names_new(void)
+static az_names *build_full(void)
 {
-    az_names *n = az_names_new_empty();
+    az_names *n = build_empty();
     for (size_t i = 0; i < sizeof az_fw_assemblies / sizeof az_fw_assemblies[0]; i++) {
         const az_fw_assembly *fa = &az_fw_assemblies[i];
         if (!fa->facade) {
@@ -413,9 +420,71 @@ az_names *az_names_new(void)
         size_t len;
         char *key = sanitize_assembly(&n->arena, fa->name, &len);
         bool added;
-        table_put(&n->facades, key, len, &added)->info.framework = true;
+        table_put(&n->tables[FACADES], key, len, &added)->info.framework = true;
     }
     return n;
+}
+
+/* Building the built-in tables costs milliseconds (thousands of names to
+ * sanitize and hash), more than analysing a small binary, so it is done once
+ * per process: these templates are immutable, and each az_names starts as a
+ * copy of one.  Keys and display strings stay in the templates' arenas,
+ * which live until the process ends. */
+static az_names *g_template_empty, *g_template_full;
+static pthread_once_t g_templates_once = PTHREAD_ONCE_INIT;
+
+static void build_templates(void)
+{
+    g_template_empty = build_empty();
+    g_template_full = build_full();
+}
+
+static void table_copy(name_table *dst, const name_table *src)
+{
+    *dst = *src;
+    if (!src->cap)
+        return;
+    dst->hashes = az_xmalloc(src->cap * sizeof *dst->hashes);
+    memcpy(dst->hashes, src->hashes, src->cap * sizeof *dst->hashes);
+    dst->slot_entry = az_xmalloc(src->cap * sizeof *dst->slot_entry);
+    memcpy(dst->slot_entry, src->slot_entry, src->cap * sizeof *dst->slot_entry);
+    dst->filter = az_xmalloc(src->cap / 16 * sizeof *dst->filter);
+    memcpy(dst->filter, src->filter, src->cap / 16 * sizeof *dst->filter);
+    dst->entries = az_xmalloc((src->entries_cap ? src->entries_cap : 1) * sizeof *dst->entries);
+    memcpy(dst->entries, src->entries, src->count * sizeof *dst->entries);
+}
+
+static az_names *clone_template(const az_names *t)
+{
+    az_names *n = az_xcalloc(1, sizeof *n);
+    az_arena_init(&n->arena);
+    n->memo = az_xcalloc(1, sizeof *n->memo);
+    for (int i = 0; i < NTABLES; i++)
+        n->live[i] = t->live[i];
+    return n;
+}
+
+/* Table i of n for adding to: n's own, copied from the template on the first
+ * write. */
+static name_table *table_mut(az_names *n, int i)
+{
+    if (n->live[i] != &n->tables[i]) {
+        table_copy(&n->tables[i], n->live[i]);
+        n->live[i] = &n->tables[i];
+    }
+    return &n->tables[i];
+}
+
+az_names *az_names_new_empty(void)
+{
+    pthread_once(&g_templates_once, build_templates);
+    return clone_template(g_template_empty);
+}
+
+az_names *az_names_new(void)
+{
+    pthread_once(&g_templates_once, build_templates);
+    return clone_template(g_template_full);
 }
 
 void az_names_free(az_names *n)
@@ -423,7 +492,9 @@ void az_names_free(az_names *n)
     if (!n)
         return;
     for (int i = 0; i <= AZ_NAMES__TABLES; i++) {
-        name_table *t = i < AZ_NAMES__TABLES ? &n->tables[i] : &n->facades;
+        if (n->live[i] != &n->tables[i])
+            continue; /* the template's */
+        name_table *t = &n->tables[i];
         free(t->filter);
         free(t->hashes);
         free(t->slot_entry);
@@ -443,7 +514,7 @@ void az_names_add_assembly(az_names *n, const char *display_name, bool framework
     size_t len;
     char *key = sanitize_assembly(&n->arena, display_name, &len);
     bool added;
-    name_entry *e = table_put_ex(&n->tables[AZ_NAMES_ASSEMBLY], key, len, true, &added);
+    name_entry *e = table_put_ex(table_mut(n, AZ_NAMES_ASSEMBLY), key, len, true, &added);
     if (added)
         e->info.display = az_arena_strdup(&n->arena, display_name);
     e->info.framework = framework;
@@ -457,7 +528,7 @@ void az_names_add_namespace(az_names *n, const char *display_name)
     size_t len;
     char *key = sanitize(&n->arena, display_name, &len);
     bool added;
-    name_entry *e = table_put_ex(&n->tables[AZ_NAMES_NAMESPACE], key, len, true, &added);
+    name_entry *e = table_put_ex(table_mut(n, AZ_NAMES_NAMESPACE), key, len, true, &added);
     if (added)
         e->info.display = az_arena_strdup(&n->arena, display_name);
 }
@@ -473,10 +544,10 @@ void az_names_add_value_type(az_names *n, const char *mangled_type)
     size_t def = strcspn(mangled_type, "<");
     bool added;
     char *key = az_arena_strndup(&n->arena, mangled_type, full);
-    table_put(&n->tables[AZ_NAMES_VALUE_TYPE], key, full, &added)->info.value_type = true;
+    table_put(table_mut(n, AZ_NAMES_VALUE_TYPE), key, full, &added)->info.value_type = true;
     if (def < full && def > 0) {
         key = az_arena_strndup(&n->arena, mangled_type, def);
-        table_put(&n->tables[AZ_NAMES_VALUE_TYPE], key, def, &added)->info.value_type = true;
+        table_put(table_mut(n, AZ_NAMES_VALUE_TYPE), key, def, &added)->info.value_type = true;
     }
 }
 
@@ -497,9 +568,9 @@ bool az_names_is_framework(const az_names *n, const char *assembly)
     char *key = n_in + 2 <= sizeof small ? small : az_xmalloc(n_in + 2);
     size_t len = sanitize_assembly_to(key, assembly);
     uint64_t h = az_hash_bytes(key, len);
-    const name_entry *e = table_find(&n->tables[AZ_NAMES_ASSEMBLY], key, len, h);
+    const name_entry *e = table_find(n->live[AZ_NAMES_ASSEMBLY], key, len, h);
     if (!e || !e->is_key)
-        e = table_find(&n->facades, key, len, h);
+        e = table_find(n->live[FACADES], key, len, h);
     bool fw = e && e->info.framework;
     if (key != small)
         free(key);
@@ -511,7 +582,7 @@ const az_name_info *az_names_find(const az_names *n, az_names_table table, const
 {
     if (!n || (int)table < 0 || table >= AZ_NAMES__TABLES)
         return NULL;
-    const name_entry *e = table_find(&n->tables[table], key, len, hash);
+    const name_entry *e = table_find(n->live[table], key, len, hash);
     return e && e->is_key ? &e->info : NULL;
 }
 
@@ -521,7 +592,7 @@ const az_name_info *az_names_probe(const az_names *n, az_names_table table, cons
     *more = false;
     if (!n || (int)table < 0 || table >= AZ_NAMES__TABLES)
         return NULL;
-    const name_entry *e = table_find(&n->tables[table], key, len, hash);
+    const name_entry *e = table_find(n->live[table], key, len, hash);
     if (!e)
         return NULL;
     *more = e->more;

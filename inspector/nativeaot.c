@@ -189,11 +189,25 @@ enum { CMD_COPY, CMD_ZEROFILL, CMD_RELPTR32_RELOC, CMD_PTR_RELOC, CMD_INLINE_REL
        CMD_INLINE_PTR_RELOC };
 enum { MAX_SHORT_PAYLOAD = 31 - 3 };
 
-static const az_section *hydrated_section(const az_image *img, uint64_t dest)
+/* Where the dehydrated data is rebuilt: a zero-fill section of its own
+ * (ELF, Mach-O, PE up to .NET 8: "hydrated"), or, in a PE from .NET 9 on,
+ * the memory-only tail of .data past its raw data, where the linker merged
+ * "hydrated" like any .bss.  *size gets the bytes from dest to the end of
+ * that memory. */
+static const az_section *hydrated_section(const az_image *img, uint64_t dest, uint64_t *size)
 {
     const az_section *s = az_image_section_at(img, dest);
-    if (s && (s->flags & AZ_SEC_ZEROFILL) && dest == s->vm_addr)
+    if (!s)
+        return NULL;
+    if ((s->flags & AZ_SEC_ZEROFILL) && dest == s->vm_addr) {
+        *size = s->vm_size;
         return s;
+    }
+    uint64_t in = dest - s->vm_addr;
+    if (img->format == AZ_FORMAT_PE && (s->flags & AZ_SEC_WRITE) && in >= s->file_size && in < s->vm_size) {
+        *size = s->vm_size - in;
+        return s;
+    }
     return NULL;
 }
 
@@ -238,17 +252,18 @@ static void load_hydrated(az_analysis *a, az_nativeaot *n)
     }
     az_cursor c = az_cursor_make(a->img.data + blob_off, len);
     uint64_t dest = e->start + (uint64_t)(int64_t)az_i32le(&c);
-    const az_section *hs = hydrated_section(&a->img, dest);
+    uint64_t hsize = 0;
+    const az_section *hs = hydrated_section(&a->img, dest, &hsize);
     if (!hs) {
-        az_image_warn(&a->img, "%s: dehydrated data targets %#llx, which is not a zero-fill section; not replayed",
+        az_image_warn(&a->img, "%s: dehydrated data targets %#llx, which is not zero-fill memory; not replayed",
                       a->img.path, (unsigned long long)dest);
         return;
     }
     /* The rebuilt image can be at most a bounded multiple of the file: a
      * hostile header cannot make us allocate without limit. */
-    if (hs->vm_size > 8 * a->img.size + (64u << 20)) {
+    if (hsize > 8 * a->img.size + (64u << 20)) {
         az_image_warn(&a->img, "%s: hydrated section %s claims %llu bytes; not replayed", a->img.path,
-                      hs->name, (unsigned long long)hs->vm_size);
+                      hs->name, (unsigned long long)hsize);
         return;
     }
     /* The fixup table follows the command stream up to the end of the section. */
@@ -256,8 +271,8 @@ static void load_hydrated(az_analysis *a, az_nativeaot *n)
     uint64_t fix_vm = e->end;
     uint64_t fix_count = (bs->file_off + bs->file_size - fix_off) / 4;
 
-    h->vm_addr = hs->vm_addr;
-    h->size = hs->vm_size;
+    h->vm_addr = dest;
+    h->size = hsize;
     h->bytes = az_xcalloc(h->size ? h->size : 1, 1);
     h->ptr_slots = az_xcalloc(h->size / 64 + 1, 1);
     h->stream_file_off = blob_off;
@@ -449,6 +464,16 @@ void az_nativeaot_claims(az_analysis *a, az_rangemap *vm, az_rangemap *file, uin
     }
 
     const az_hydrated *h = &n->hyd;
+    /* Rebuilt in a PE's .data tail (no section of its own to be labelled
+     * by): the memory the stream fills is the compiler's. */
+    const az_section *hs = h->ncmds ? az_image_section_at(&a->img, h->vm_addr) : NULL;
+    if (hs && !(hs->flags & AZ_SEC_ZEROFILL)) {
+        const az_dehydrated_cmd *last = &h->cmds[h->ncmds - 1];
+        size_t ent = az_label_entity(a, "[type data rebuilt at start-up]", AZ_BUCKET_COMPILER,
+                                     "type data rebuilt at start-up (names unavailable)");
+        claim_range(a, vm, file, h->vm_addr, last->dest + last->dest_len - h->vm_addr,
+                    (uint32_t)(ent * AZ_FACET__COUNT), prio_known);
+    }
     for (size_t i = 0; i < h->ncmds; i++) {
         const az_dehydrated_cmd *c = &h->cmds[i];
         size_t owner;

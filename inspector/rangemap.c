@@ -46,12 +46,23 @@ typedef struct event {
 
 #define END_BIT 0x80000000u
 
+static int cmp_event(const void *a, const void *b)
+{
+    const event *x = a, *y = b;
+    if (x->at != y->at)
+        return x->at < y->at ? -1 : 1;
+    return x->claim < y->claim ? -1 : x->claim > y->claim;
+}
+
 /* LSD radix sort on `at`, 16 bits per pass; passes whose digit is the same
- * for every event are skipped.  Millions of events sort in tens of ms. */
+ * for every event are skipped.  Millions of events sort in tens of ms; below
+ * a few thousand, clearing the 64K counters would cost more than qsort. */
 static void sort_events(event *ev, size_t n)
 {
-    if (n < 2)
+    if (n < 4096) {
+        az_qsort(ev, n, sizeof *ev, cmp_event);
         return;
+    }
     event *tmp = az_xmalloc(n * sizeof *tmp);
     size_t *count = az_xmalloc(65536 * sizeof *count);
     for (unsigned shift = 0; shift < 64; shift += 16) {

@@ -30,6 +30,24 @@ static uint64_t pick(const az_view_opts *o, uint64_t file, uint64_t vm)
     return o->sort == AZ_SORT_VM ? vm : file;
 }
 
+/* Names, arguments and instantiation lists are exact when a 2.x .mstat
+ * (whose records carry node names) was joined with them. */
+static bool names_exact(const az_generics *g)
+{
+    return g->mstat_path && g->mstat_version_major >= 2;
+}
+
+/* "symbols", "symbols+mstat", "mstat", "map", "mstat+map" or "none". */
+static const char *names_source(const az_generics *g)
+{
+    bool m = names_exact(g);
+    if (g->have_symbols)
+        return m ? "symbols+mstat" : "symbols";
+    if (m && g->map_path)
+        return "mstat+map";
+    return m ? "mstat" : g->map_path ? "map" : "none";
+}
+
 /* What the analysis rests on: names from symbols and side files. */
 static json_t *sources_json(const az_generics *g)
 {
@@ -40,12 +58,16 @@ static json_t *sources_json(const az_generics *g)
         json_object_set_new(s, "mstat_version",
                             json_sprintf("%" PRIu32 ".%" PRIu32, g->mstat_version_major, g->mstat_version_minor));
     json_object_set_new(s, "map", jstr(g->map_path));
-    json_object_set_new(s, "exact", json_boolean(g->mstat_path != NULL));
+    json_object_set_new(s, "names", json_string(names_source(g)));
+    json_object_set_new(s, "exact", json_boolean(names_exact(g)));
+    json_object_set_new(s, "sizes", json_string(!g->side_sizes ? "file" : g->side_sizes == g->map_path ? "map" : "mstat"));
     json_object_set_new(s, "bodies_disassembled", jint(g->disassembled));
     json_object_set_new(s, "bodies_with_undecodable_bytes", jint(g->undecoded));
     if (g->map_path) {
         json_object_set_new(s, "map_hash_groups_checked", jint(g->map_fold_groups_checked));
         json_object_set_new(s, "map_hash_groups_split", jint(g->map_fold_groups_split));
+        json_object_set_new(s, "fold_groups_checked", jint(g->fold_groups_checked));
+        json_object_set_new(s, "fold_groups_confirmed", jint(g->fold_groups_confirmed));
     }
     json_t *notes = json_array();
     for (size_t i = 0; i < g->nnotes; i++)
@@ -98,15 +120,39 @@ static void summary_lines(const az_analysis *a, const az_generics *g, FILE *out)
         nspec += g->insts[i].form == AZ_GFORM_SPECIALIZED;
     char t[32], s[32], b[32], f[32], pct[16];
     az_format_pct(pct, sizeof pct, g->file_total, a->file_total);
-    fprintf(out, "generics: %zu definitions, %zu instantiations (%zu struct specializations), %s of the file (%s)\n",
-            g->ndefs, g->ninsts, nspec, sz(t, sizeof t, g->file_total), pct + strspn(pct, " "));
-    fprintf(out, "struct specialization code %s, bloat %s, foldable %s\n", sz(s, sizeof s, g->specialized_file),
-            sz(b, sizeof b, g->bloat), sz(f, sizeof f, g->foldable));
-    fprintf(out, "names: %s%s%s", g->have_symbols ? "symbols" : "no symbols",
-            g->mstat_path ? ", instantiations exact from " : "", g->mstat_path ? g->mstat_path : "");
-    if (g->map_path)
-        fprintf(out, ", map %s", g->map_path);
-    fprintf(out, "; folding: %zu bodies disassembled\n", g->disassembled);
+    if (g->side_sizes) {
+        fprintf(out, "generics: %zu definitions, %zu instantiations (%zu struct specializations), %s by ILC's node sizes\n",
+                g->ndefs, g->ninsts, nspec, sz(t, sizeof t, g->file_total));
+        fprintf(out, "struct specialization code %s; bloat and foldable code need the binary's symbols\n",
+                sz(s, sizeof s, g->specialized_file));
+    } else {
+        fprintf(out, "generics: %zu definitions, %zu instantiations (%zu struct specializations), %s of the file (%s)\n",
+                g->ndefs, g->ninsts, nspec, sz(t, sizeof t, g->file_total), pct + strspn(pct, " "));
+        fprintf(out, "struct specialization code %s, bloat %s, foldable %s\n", sz(s, sizeof s, g->specialized_file),
+                sz(b, sizeof b, g->bloat), sz(f, sizeof f, g->foldable));
+    }
+    bool exact = names_exact(g);
+    if (g->have_symbols && exact)
+        fprintf(out, "names: exact (the binary's symbols, arguments and assemblies from %s, format %u.%u)\n",
+                g->mstat_path, g->mstat_version_major, g->mstat_version_minor);
+    else if (g->have_symbols)
+        fprintf(out, "names: the binary's symbols (value-type arguments judged from names; "
+                     "--mstat makes them exact)\n");
+    else if (exact)
+        fprintf(out, "names: exact from %s (format %u.%u); sizes: ILC's node sizes from %s, not file bytes\n",
+                g->mstat_path, g->mstat_version_major, g->mstat_version_minor, g->side_sizes ? g->side_sizes : "-");
+    else if (g->map_path)
+        fprintf(out, "names: ILC's node names from %s (value-type arguments judged from names; --mstat makes "
+                     "them exact); sizes: its node sizes, not file bytes\n", g->map_path);
+    else
+        fprintf(out, "names: none (no managed symbols)\n");
+    fprintf(out, "folding: %zu bodies disassembled", g->disassembled);
+    if (g->map_path && g->have_symbols)
+        fprintf(out, "; checked against %s: %zu of %zu hash groups whole, %zu of %zu identical-body groups "
+                     "with one hash",
+                g->map_path, g->map_fold_groups_checked - g->map_fold_groups_split, g->map_fold_groups_checked,
+                g->fold_groups_confirmed, g->fold_groups_checked);
+    fputc('\n', out);
     for (size_t i = 0; i < g->nnotes; i++)
         fprintf(out, "note: %s\n", g->notes[i]);
 }
@@ -317,7 +363,8 @@ static size_t fold_groups(const az_generics *g, const az_gdef *d, fgroup **out)
         else
             free(gs[j].members);
     }
-    qsort_r(gs, m, sizeof *gs, cmp_fgroups, (void *)g);
+    if (m > 1) /* gs is NULL when no body was hashed */
+        qsort_r(gs, m, sizeof *gs, cmp_fgroups, (void *)g);
     *out = gs;
     return m;
 }

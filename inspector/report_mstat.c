@@ -95,7 +95,8 @@ static int cmp_kids(const void *x, const void *y, void *ctx)
 static void tree_sort(mtree *t)
 {
     for (size_t i = 0; i < t->n; i++)
-        qsort_r(t->nodes[i].kids, t->nodes[i].nkids, sizeof(size_t), cmp_kids, t);
+        if (t->nodes[i].nkids > 1) /* kids is NULL for leaves */
+            qsort_r(t->nodes[i].kids, t->nodes[i].nkids, sizeof(size_t), cmp_kids, t);
 }
 
 static void tree_free(mtree *t)
@@ -265,11 +266,11 @@ static void build(mview *v, const az_mstat *m)
         v->blobs += m->blobs[i].size;
         v->blobs_sorted[i] = m->blobs[i];
     }
-    qsort(v->blobs_sorted, m->nblobs, sizeof *v->blobs_sorted, cmp_blobs);
+    az_qsort(v->blobs_sorted, m->nblobs, sizeof *v->blobs_sorted, cmp_blobs);
     tree_sort(&v->tree);
     for (size_t i = 0; i < v->ndefs; i++)
         tree_sort(&v->defs[i].insts);
-    qsort(v->defs, v->ndefs, sizeof *v->defs, cmp_gdefs);
+    az_qsort(v->defs, v->ndefs, sizeof *v->defs, cmp_gdefs);
 }
 
 static void release(mview *v)

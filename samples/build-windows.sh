@@ -25,19 +25,24 @@ MINGW_LIB=/usr/x86_64-w64-mingw32/lib
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 ALL_VARIANTS=(net10-win-x64 net8-win-x64)
+# Built only when named: checked (the .NET 9 layout: "hydrated" merged into
+# .data's zero-fill tail) but not committed, to keep samples/bin small.
+EXTRA_VARIANTS=(net9-win-x64)
 ALL_APPS=(hello generics)
-variant_tfm() { case "$1" in net10-*) echo net10.0 ;; net8-*) echo net8.0 ;; esac; }
+variant_tfm() { case "$1" in net10-*) echo net10.0 ;; net9-*) echo net9.0 ;; net8-*) echo net8.0 ;; esac; }
 variant_default_apps() {
   case "$1" in
     net10-win-x64) echo "hello generics" ;;
     # .NET 8 keeps the older layout (.managed, hydrated, _RDATA): one small app is enough.
     net8-win-x64)  echo "hello" ;;
+    net9-win-x64)  echo "hello" ;;
   esac
 }
-# The PDB is committed for net10 (names, ground truth, cross-format test); the
-# net8 sample is kept without it: it is the real "no PDB" case, on the older
-# layout, and saves 1.9 MB of samples.
-variant_keeps_pdb() { [[ "$1" != net8-* ]]; }
+# The PDB is committed for every variant: names, ground truth against the map
+# (net10 and net8, the older .managed/hydrated layout) and the cross-format
+# test need it.  The "no PDB" case is the same .exe copied away from its PDB
+# (tests/cli_test.sh does that).
+variant_keeps_pdb() { true; }
 app_assembly() { case "$1" in hello) echo hello ;; generics) echo GenericsApp ;; esac; }
 app_workdirs() { case "$1" in generics) echo "generics GenericsLib" ;; *) echo "$1" ;; esac; }
 contains() { local x="$1"; shift; for y in "$@"; do [[ "$x" == "$y" ]] && return 0; done; return 1; }
@@ -46,7 +51,7 @@ want_variants=(); want_apps=()
 for arg in "$@"; do
   if [[ "$arg" == --list ]]; then
     for v in "${ALL_VARIANTS[@]}"; do echo "$v: $(variant_default_apps "$v")"; done; exit 0
-  elif contains "$arg" "${ALL_VARIANTS[@]}"; then want_variants+=("$arg")
+  elif contains "$arg" "${ALL_VARIANTS[@]}" "${EXTRA_VARIANTS[@]}"; then want_variants+=("$arg")
   elif contains "$arg" "${ALL_APPS[@]}"; then want_apps+=("$arg")
   else echo "error: unknown variant or app '$arg' (try --list)" >&2; exit 2
   fi

@@ -46,7 +46,7 @@ ALL_VARIANTS=(
   net9-linux-x64
   net8-linux-x64
 )
-ALL_APPS=(hello generics webapi)
+ALL_APPS=(hello generics webapi diffdemo diffdemo-after)
 
 variant_tfm() {
   case "$1" in
@@ -83,7 +83,7 @@ variant_props() {
 
 variant_default_apps() {
   case "$1" in
-    net10-linux-x64)            echo "hello generics webapi" ;;
+    net10-linux-x64)            echo "hello generics webapi diffdemo diffdemo-after" ;;
     net10-linux-x64-unstripped) echo "hello generics" ;;
     # generics on arm64 adds little over x64 and would cost 5.6 MB of samples.
     net10-linux-arm64)          echo "hello" ;;
@@ -93,10 +93,15 @@ variant_default_apps() {
 }
 
 # Project file and assembly (= output binary) name per app.
-app_project()  { echo "$APPS_DIR/$1/$1.csproj"; }
+# diffdemo-after is apps/diffdemo built with -p:DiffDemoAfter=true (a known change
+# for the diff tests); both builds publish the assembly "diffdemo".
+app_dir()      { case "$1" in diffdemo-after) echo diffdemo ;; *) echo "$1" ;; esac; }
+app_project()  { local d; d="$(app_dir "$1")"; echo "$APPS_DIR/$d/$d.csproj"; }
+app_props()    { case "$1" in diffdemo-after) echo "-p:DiffDemoAfter=true" ;; esac; }
 app_assembly() {
   case "$1" in
     hello)    echo hello ;;
+    diffdemo|diffdemo-after) echo diffdemo ;;
     generics) echo GenericsApp ;;
     webapi)   echo WebApi.Sample ;;
   esac
@@ -105,7 +110,7 @@ app_assembly() {
 app_workdirs() {
   case "$1" in
     generics) echo "generics GenericsLib" ;;
-    *)        echo "$1" ;;
+    *)        app_dir "$1" ;;
   esac
 }
 
@@ -202,7 +207,7 @@ build_one() {
   for d in $(app_workdirs "$app"); do rm -rf "${work:?}/$d"; done
 
   local -a props
-  mapfile -t props < <(variant_props "$variant")
+  mapfile -t props < <(variant_props "$variant"; app_props "$app")
   local -a cmd=(dotnet publish "$proj" -c Release -r "$rid"
     -p:PublishAot=true -p:IlcGenerateMapFile=true -p:IlcGenerateMstatFile=true
     -p:Deterministic=true
@@ -221,18 +226,24 @@ build_one() {
     return 0
   fi
 
-  local pub="$work/$app/bin/Release/$tfm/$rid/publish"
-  local native="$work/$app/obj/Release/$tfm/$rid/native"
+  local projname
+  projname="$(app_dir "$app")"
+  local pub="$work/$projname/bin/Release/$tfm/$rid/publish"
+  local native="$work/$projname/obj/Release/$tfm/$rid/native"
   rm -rf "$dest"
   mkdir -p "$dest"
   cp "$pub/$asm" "$dest/"
   [[ -f "$pub/$asm.dbg" ]] && put_side dbg "$pub/$asm.dbg" "$dest"
-  put_side mstat "$native/$asm.mstat" "$dest"
-  put_side map "$native/$asm.map.xml" "$dest"
+  # The diffdemo pair keeps only binary + .dbg: its tests need no side files,
+  # and the pair stays near 6 MB of samples/bin.
+  if [[ "$app" != diffdemo* ]]; then
+    put_side mstat "$native/$asm.mstat" "$dest"
+    put_side map "$native/$asm.map.xml" "$dest"
+  fi
 
   # Versions. ILC package version comes from the restore graph; net10+ also stamps
   # ".NET: ilc <version>" into .comment (net8/net9 do not).
-  local assets="$work/$app/obj/project.assets.json"
+  local assets="$work/$projname/obj/project.assets.json"
   local ilc_pkg comment_ilc comment_all clang_ver
   ilc_pkg="$(grep -o '"[Rr]untime\.[a-z0-9-]*\.[Mm]icrosoft\.[Dd]ot[Nn]et\.[Ii][Ll][Cc]ompiler/[^"]*"' "$assets" | head -1 | tr -d '"' | sed 's#.*/##' || true)"
   [[ -z "$ilc_pkg" ]] && ilc_pkg="$(grep -o '"[Mm]icrosoft\.[Dd]ot[Nn]et\.[Ii][Ll][Cc]ompiler/[^"]*"' "$assets" | head -1 | tr -d '"' | sed 's#.*/##' || true)"

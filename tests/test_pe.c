@@ -11,6 +11,7 @@
 #include "../formats/pdb.h"
 #include "../formats/pe.h"
 #include "../inspector/analysis.h"
+#include "../inspector/nativeaot.h"
 #include "test.h"
 
 /* ---- little-endian writers ------------------------------------------------------- */
@@ -295,6 +296,72 @@ static void expect_warning(const uint8_t *f, uint64_t size, const char *warn)
             fprintf(stderr, "  (wanted '%s') warning: %s\n", warn, a.img.warnings[i]);
     CHECK_U64(a.file_total, size);
     az_analysis_free(&a);
+}
+
+/* .NET 9 links ILC's "hydrated" section into .data, past its raw bytes: the
+ * module header's dehydrated data (RTR entry 207) targets that zero-fill
+ * tail, and is rebuilt there.  The test image gets a module header at 0x2180
+ * (one entry), its stream at 0x21b0 (target 0x3400, in .data's tail: raw
+ * 0x200 of 0x1000) and base relocations for the entry's two pointers. */
+static void test_dehydrated_in_data_tail(void)
+{
+    uint8_t *f = build_image();
+    uint8_t *h = file_at_rva(f, 0x2180);
+    put32(h, 0x00525452);         /* "RTR\0" */
+    put16(h + 4, 9);              /* major */
+    put16(h + 12, 1);             /* one entry */
+    h[14] = 24;                   /* entry size */
+    h[15] = 1;                    /* entry type */
+    put32(h + 16, 207);           /* dehydrated data */
+    put32(h + 20, 1);             /* has an end pointer */
+    put64(h + 24, 0x140000000ull + 0x21b0);
+    put64(h + 32, 0x140000000ull + 0x21ba);
+    uint8_t *st = file_at_rva(f, 0x21b0);
+    put32(st, 0x3400 - 0x21b0);   /* where it is rebuilt, relative to the stream */
+    st[4] = 4 << 3;               /* copy 4 bytes */
+    memcpy(st + 5, "ABCD", 4);
+    st[9] = 8 << 3 | 1;           /* 8 zero bytes */
+    uint8_t *r = file_at_rva(f, 0x5000);
+    put32(r + 4, 16);
+    put16(r + 8, (uint16_t)(10 << 12 | 0x040));
+    put16(r + 10, (uint16_t)(10 << 12 | 0x198));
+    put16(r + 12, (uint16_t)(10 << 12 | 0x1a0));
+    put16(r + 14, 0);
+    put32(f + SECTAB + 40 * 4 + 8, 16);  /* .reloc VirtualSize */
+    put32(f + OPT + 112 + 8 * 5 + 4, 16); /* base relocation directory size */
+
+    az_analysis a;
+    az_error err;
+    CHECK(analyze(f, IMG_SIZE, NULL, NULL, &a, &err) == AZ_OK);
+    CHECK(a.nat && a.nat->rtr.found && a.nat->hyd.ok);
+    CHECK(!has_warning(&a, "not zero-fill"));
+    const uint8_t *p = a.nat ? az_vm_bytes(&a, a.nat, 0x3400, 4) : NULL;
+    CHECK(p && memcmp(p, "ABCD", 4) == 0);
+    /* The 12 rebuilt bytes are the compiler's; the stream's 10 file bytes
+     * are the dehydrated data. */
+    bool rebuilt = false, stream = false;
+    for (size_t i = 0; i < a.nentities; i++) {
+        const az_entity *e = &a.entities[i];
+        uint64_t fs = 0, vs = 0;
+        for (int k = 0; k < AZ_FACET__COUNT; k++) {
+            fs += e->file[k];
+            vs += e->vm[k];
+        }
+        if (strcmp(e->raw, "[type data rebuilt at start-up]") == 0) {
+            rebuilt = true;
+            CHECK(e->bucket == AZ_BUCKET_COMPILER);
+            CHECK_U64(vs, 12);
+            CHECK_U64(fs, 0);
+        }
+        if (strcmp(e->raw, "[dehydrated data]") == 0) {
+            stream = true;
+            CHECK_U64(fs, 10);
+        }
+    }
+    CHECK(rebuilt && stream);
+    CHECK_U64(a.file_total, IMG_SIZE);
+    az_analysis_free(&a);
+    free(f);
 }
 
 static void test_damaged_images(void)
@@ -718,6 +785,7 @@ int main(void)
 {
     test_good_image();
     test_damaged_images();
+    test_dehydrated_in_data_tail();
     test_pdb();
     return test_report("pe");
 }
