@@ -15,6 +15,16 @@ const char *az_format_name(az_format f)
     }
 }
 
+const char *az_format_title(az_format f)
+{
+    switch (f) {
+    case AZ_FORMAT_ELF: return "ELF";
+    case AZ_FORMAT_PE: return "PE";
+    case AZ_FORMAT_MACHO: return "Mach-O";
+    default: return "unknown format";
+    }
+}
+
 const char *az_arch_name(az_arch a)
 {
     switch (a) {

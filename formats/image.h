@@ -15,6 +15,7 @@ typedef enum az_format { AZ_FORMAT_UNKNOWN, AZ_FORMAT_ELF, AZ_FORMAT_PE, AZ_FORM
 typedef enum az_arch { AZ_ARCH_UNKNOWN, AZ_ARCH_X64, AZ_ARCH_ARM64 } az_arch;
 
 const char *az_format_name(az_format f);  /* "elf", "pe", "macho" */
+const char *az_format_title(az_format f); /* "ELF", "PE", "Mach-O": for text */
 const char *az_arch_name(az_arch a);      /* "x64", "arm64" */
 
 enum az_section_flag {

@@ -96,7 +96,7 @@ static void describe_input(FILE *out, const char *role, const az_analysis *a)
         fprintf(out, "%s: (nothing)\n", role);
         return;
     }
-    fprintf(out, "%s: %s (%s %s", role, a->img.path, a->img.format == AZ_FORMAT_ELF ? "ELF" : az_format_name(a->img.format),
+    fprintf(out, "%s: %s (%s %s", role, a->img.path, az_format_title(a->img.format),
             az_arch_name(a->img.arch));
     if (a->native_aot)
         fprintf(out, ", .NET Native AOT%s%s", a->dotnet_version ? " " : "", a->dotnet_version ? a->dotnet_version : "");

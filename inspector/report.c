@@ -114,7 +114,7 @@ static void csv_field(FILE *out, const char *s, bool last)
 
 static void text_header(const az_analysis *a, FILE *out)
 {
-    fprintf(out, "%s: %s %s", a->img.path, a->img.format == AZ_FORMAT_ELF ? "ELF" : az_format_name(a->img.format),
+    fprintf(out, "%s: %s %s", a->img.path, az_format_title(a->img.format),
             az_arch_name(a->img.arch));
     if (a->native_aot)
         fprintf(out, ", .NET Native AOT%s%s", a->dotnet_version ? " " : "", a->dotnet_version ? a->dotnet_version : "");

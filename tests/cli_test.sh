@@ -156,8 +156,10 @@ survives() {
 
 # The format is named in the header and in JSON; the PDB and the dSYM are found
 # beside the binary.
-expect 0 "" -- summary "$winhello"; stdout_has "pe x64, .NET Native AOT 10, symbols: full \(from .*hello\.pdb\)"
-expect 0 "" -- summary "$machello"; stdout_has "macho arm64, .NET Native AOT 10, symbols: full \(from .*hello\.dSYM/Contents/Resources/DWARF/hello\)"
+expect 0 "" -- summary "$winhello"; stdout_has "PE x64, .NET Native AOT 10, symbols: full \(from .*hello\.pdb\)"
+# Resources are labelled as such, also where the PDB names blocks of them.
+expect 0 "" -- sections "$winhello"; stdout_has "^ \.rsrc .* format 100\.0%"
+expect 0 "" -- summary "$machello"; stdout_has "Mach-O arm64, .NET Native AOT 10, symbols: full \(from .*hello\.dSYM/Contents/Resources/DWARF/hello\)"
 
 # PE without its PDB: an honest report and a line saying names need the PDB.
 mkdir "$tmp/win"; cp "$winhello" "$tmp/win/hello.exe"
@@ -172,8 +174,8 @@ expect 3 "does not match" -- --strict summary "$tmp/win/hello.exe"
 
 # Universal (fat) Mach-O: --arch reads either slice, the other one is labelled
 # by what it is; an absent architecture is a clear error.
-expect 0 "" -- summary "$fat"; stdout_has "macho x64"; stdout_has "other architecture slices"
-expect 0 "" -- summary --arch arm64 "$fat"; stdout_has "macho arm64, .NET Native AOT 10, symbols: full"
+expect 0 "" -- summary "$fat"; stdout_has "Mach-O x64"; stdout_has "other architecture slices"
+expect 0 "" -- summary --arch arm64 "$fat"; stdout_has "Mach-O arm64, .NET Native AOT 10, symbols: full"
 expect 0 "" -- symbols --limit 3 --arch arm64 "$fat"; stdout_has "\[universal: x64 slice, not analysed \(--arch x64\)\]"
 cp "$fat" "$tmp/fat1"; printf '\000\000\000\001' | dd of="$tmp/fat1" bs=1 seek=4 conv=notrunc status=none  # lists x64 only
 expect 2 "fat1: universal file has no arm64 slice \(it has: x64\)" -- --arch arm64 "$tmp/fat1"; one_line
@@ -197,6 +199,13 @@ expect 0 "" -- summary --debug-file "$machello.dSYM" "$tmp/mac/renamed"; stdout_
 rm "$tmp/mac/hello.dwarf"
 expect 0 "" -- summary "$tmp/mac/hello"
 stdout_has "managed names are unavailable"; stdout_has "managed code \(names unavailable\)"; stdout_has "^ +[0-9.]+% .* managed$"
+# With every symbol gone (llvm-strip without options keeps only what dyld
+# needs), when a tool is there to do it.
+strip_tool=$(command -v llvm-strip-19 || command -v llvm-strip || true)
+if [ -n "$strip_tool" ] && "$strip_tool" -o "$tmp/mac/bare" "$machello" 2>/dev/null; then
+  expect 0 "" -- summary "$tmp/mac/bare"
+  stdout_has "symbols: none"; stdout_has "managed code \(names unavailable\)"; stdout_has "^ +[0-9.]+% .* managed$"
+fi
 
 # Hostile input: truncated at many offsets (headers, load commands, tables,
 # the middle, the last byte) and corrupted counts.
@@ -320,6 +329,26 @@ expect 2 "missing\.mstat: cannot open" -- mstat "$tmp/missing.mstat"; one_line
 for n in 1 64 128 300 512 4096 100000 600000 1000000 1289000; do
   head -c "$n" "$gdir/GenericsApp.mstat" >"$tmp/g.mstat"; survives "$tmp/g.mstat" mstat
 done
+
+# The input is only read: a read-only copy in a read-only directory works,
+# and no byte, size, modification or status-change time of it (or of its
+# debug file) changes.
+mkdir "$tmp/ro"; cp -p "$hello" "$hello.dbg" "$tmp/ro/"
+chmod 444 "$tmp/ro/hello" "$tmp/ro/hello.dbg"; chmod 555 "$tmp/ro"
+before=$(cd "$tmp/ro" && sha256sum hello hello.dbg && stat -c '%s %Y %Z' hello hello.dbg)
+for view in summary tree symbols sections generics; do
+  expect 0 "" -- "$view" "$tmp/ro/hello"
+done
+expect 0 "" -- snapshot -o "$tmp/ro-snapshot.json" "$tmp/ro/hello"
+after=$(cd "$tmp/ro" && sha256sum hello hello.dbg && stat -c '%s %Y %Z' hello hello.dbg)
+checks=$((checks + 1)); [ "$before" = "$after" ] || fail "the input changed: $before / $after"
+chmod 755 "$tmp/ro"
+# --strict: warnings then one final line saying why the status is 3.
+cp "$hello" "$tmp/phdr"; printf '\xfe\xff' | dd of="$tmp/phdr" bs=1 seek=56 conv=notrunc status=none
+expect 0 "warning: .*program header table" -- sections --no-debug-file "$tmp/phdr"
+expect 3 "phdr: 1 warning with --strict$" -- sections --strict --no-debug-file "$tmp/phdr"
+checks=$((checks + 1)); tail -n 1 "$tmp/err" | grep -q "with --strict$" || fail "--strict: last line is $(tail -n 1 "$tmp/err")"
+expect 0 "" -- sections --format json --no-debug-file "$tmp/phdr"; stdout_has '"warnings": \['
 
 echo "cli: $checks checks, $failures failed" >&2
 [ "$failures" -eq 0 ]

@@ -364,6 +364,39 @@ static void test_dehydrated_in_data_tail(void)
     free(f);
 }
 
+/* An Authenticode signature: the certificate table's "RVA" is a file offset
+ * past the sections, and the loader does not map it.  Appended to the test
+ * image: 0x40 bytes at IMG_SIZE (WIN_CERTIFICATE, PKCS#7). */
+static void test_certificate_table(void)
+{
+    enum { CERT = 0x40 };
+    uint8_t *good = build_image();
+    uint8_t *f = calloc(1, IMG_SIZE + CERT);
+    memcpy(f, good, IMG_SIZE);
+    put32(f + OPT + 112 + 8 * 4, IMG_SIZE);
+    put32(f + OPT + 112 + 8 * 4 + 4, CERT);
+    put32(f + IMG_SIZE, CERT);      /* dwLength */
+    put16(f + IMG_SIZE + 4, 0x200); /* WIN_CERT_REVISION_2_0 */
+    put16(f + IMG_SIZE + 6, 2);     /* WIN_CERT_TYPE_PKCS_SIGNED_DATA */
+    az_analysis a;
+    az_error err;
+    CHECK(analyze(f, IMG_SIZE + CERT, NULL, NULL, &a, &err) == AZ_OK);
+    const az_region *r = NULL;
+    for (size_t i = 0; i < a.img.nregions; i++)
+        if (strcmp(a.img.regions[i].label, "[certificate table]") == 0)
+            r = &a.img.regions[i];
+    CHECK(r && r->file_off == IMG_SIZE && r->file_size == CERT && r->vm_size == 0);
+    CHECK_U64(a.file_total, IMG_SIZE + CERT);
+    CHECK_U64(a.vm_total, 0x6000); /* unmapped: memory is unchanged */
+    CHECK_U64(a.img.nwarnings, 0);
+    az_analysis_free(&a);
+    /* A table that runs past the end of the file: a warning, bytes kept. */
+    put32(f + OPT + 112 + 8 * 4 + 4, CERT + 1);
+    expect_warning(f, IMG_SIZE + CERT, "certificate table [3584, +65) lies outside the file");
+    free(f);
+    free(good);
+}
+
 static void test_damaged_images(void)
 {
     uint8_t *good = build_image();
@@ -786,6 +819,7 @@ int main(void)
     test_good_image();
     test_damaged_images();
     test_dehydrated_in_data_tail();
+    test_certificate_table();
     test_pdb();
     return test_report("pe");
 }
