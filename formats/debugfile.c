@@ -7,12 +7,6 @@
 
 #include "elf.h"
 
-static bool exists(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
-}
-
 /* The CRC32 .gnu_debuglink stores: zlib's crc32 over the whole file. */
 static uint32_t file_crc32(const uint8_t *data, uint64_t size)
 {
@@ -30,14 +24,10 @@ static uint32_t file_crc32(const uint8_t *data, uint64_t size)
  * matches img; otherwise warns (if it exists) and returns false. */
 static bool try_candidate(az_image *img, const char *path, bool explicit_choice, az_input *out)
 {
-    if (!explicit_choice && !exists(path))
+    az_input in;
+    if (!az_input_open_candidate(img, path, explicit_choice, "debug file", &in))
         return false;
     az_error err = { 0 };
-    az_input in;
-    if (az_input_open(path, &in, &err) != AZ_OK) {
-        az_image_warn(img, "debug file %s", err.msg);
-        return false;
-    }
     az_elf_identity id;
     if (az_elf_identify(in.data, in.size, path, &id, &err) != AZ_OK) {
         az_image_warn(img, "debug file refused: %s", err.msg);

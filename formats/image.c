@@ -120,18 +120,22 @@ void az_image_add_debug_section(az_image *img, const char *name, const uint8_t *
 
 void az_image_warn(az_image *img, const char *fmt, ...)
 {
+    /* A file can be damaged in a million places; 200 lines say enough (and
+     * checking the cap first keeps a flood of them from costing time). */
+    if (img->nwarnings >= sizeof img->warning_hashes / sizeof img->warning_hashes[0])
+        return;
     char buf[512];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
     /* The same damage is often reported once per entry; keep one line each. */
+    uint64_t h = az_hash_bytes(buf, strlen(buf));
     for (size_t i = 0; i < img->nwarnings; i++)
-        if (strcmp(img->warnings[i], buf) == 0)
+        if (img->warning_hashes[i] == h && strcmp(img->warnings[i], buf) == 0)
             return;
-    if (img->nwarnings >= 200)
-        return;
     az_grow(&img->warnings, &img->cap_warnings, img->nwarnings + 1, sizeof *img->warnings);
+    img->warning_hashes[img->nwarnings] = h;
     img->warnings[img->nwarnings++] = az_arena_strdup(&img->arena, buf);
 }
 

@@ -144,6 +144,7 @@ typedef struct az_image {
     size_t ndebug_sections, cap_debug_sections;
 
     const char **warnings; size_t nwarnings, cap_warnings;
+    uint64_t warning_hashes[200];  /* of warnings[i], to drop repeats cheaply */
 
     /* Mapped sections by address, built by az_image_finish for fast lookups. */
     size_t *by_vm; size_t nby_vm;

@@ -55,3 +55,22 @@ void az_input_close(az_input *in)
     free(in->path);
     memset(in, 0, sizeof *in);
 }
+
+bool az_is_file(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+bool az_input_open_candidate(az_image *img, const char *path, bool explicit_choice, const char *what,
+                             az_input *out)
+{
+    if (!explicit_choice && !az_is_file(path))
+        return false;
+    az_error err = { 0 };
+    if (az_input_open(path, out, &err) != AZ_OK) {
+        az_image_warn(img, "%s %s", what, err.msg);
+        return false;
+    }
+    return true;
+}

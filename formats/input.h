@@ -2,9 +2,11 @@
 #ifndef AZ_INPUT_H
 #define AZ_INPUT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "error.h"
+#include "image.h"
 
 typedef struct az_input {
     char *path;
@@ -17,5 +19,16 @@ typedef struct az_input {
  * AZ_ERR_IO error naming the path. */
 az_status az_input_open(const char *path, az_input *out, az_error *err);
 void az_input_close(az_input *in);
+
+/* Is path a regular file? */
+bool az_is_file(const char *path);
+
+/* Opens a candidate side file of img (a debug file, PDB or dSYM) for a
+ * reader to check.  A candidate that was only guessed and does not exist is
+ * skipped silently; one that exists (or was named by the user) but cannot
+ * be opened costs a warning on img, "<what> <reason>".  True when *out holds
+ * the mapped file. */
+bool az_input_open_candidate(az_image *img, const char *path, bool explicit_choice, const char *what,
+                             az_input *out);
 
 #endif

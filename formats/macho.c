@@ -1490,12 +1490,6 @@ az_status az_macho_read(az_image *img, az_arch want, az_error *err)
 
 /* ---- dSYM ------------------------------------------------------------------- */
 
-static bool is_file(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
-}
-
 static bool is_dir(const char *path)
 {
     struct stat st;
@@ -1536,14 +1530,10 @@ static bool open_matching_slice(mfile *f, const uint8_t *data, uint64_t size, co
 /* Opens and checks one candidate. */
 static bool try_dsym(az_image *img, const char *path, bool explicit_choice, az_input *out)
 {
-    if (!explicit_choice && !is_file(path))
+    az_input in;
+    if (!az_input_open_candidate(img, path, explicit_choice, "debug file", &in))
         return false;
     az_error err = { 0 };
-    az_input in;
-    if (az_input_open(path, &in, &err) != AZ_OK) {
-        az_image_warn(img, "debug file %s", err.msg);
-        return false;
-    }
     if (!az_macho_sniff(in.data, in.size)) {
         az_image_warn(img, "debug file %s is not a Mach-O file; not used", path);
         az_input_close(&in);
@@ -1591,7 +1581,7 @@ static void only_file_in(const char *bundle, char *out, size_t cap)
     for (struct dirent *e; (e = readdir(d)) != NULL && n < 2;) {
         char p[8192 + 256];
         snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-        if (e->d_name[0] != '.' && is_file(p)) {
+        if (e->d_name[0] != '.' && az_is_file(p)) {
             snprintf(one, sizeof one, "%s", p);
             n++;
         }
@@ -1612,7 +1602,7 @@ bool az_macho_find_dsym(az_image *img, const char *explicit_path, az_input *out)
          * binary's bundle still holds one file, under the old name. */
         if (is_dir(explicit_path)) {
             snprintf(path, sizeof path, "%s/Contents/Resources/DWARF/%s", explicit_path, base);
-            if (!is_file(path))
+            if (!az_is_file(path))
                 only_file_in(explicit_path, path, sizeof path);
             return try_dsym(img, path, true, out);
         }
@@ -1648,7 +1638,7 @@ static const char *dwarf_name(const char *sect)
 az_status az_macho_add_debug_file(az_image *img, const uint8_t *data, uint64_t size, const char *path,
                                   az_error *err)
 {
-    mfile f;
+    mfile f = { 0 }; /* mfile_free is safe on it whatever fails first */
     char other[33];
     memset(err, 0, sizeof *err);
     if (img->build_id) {

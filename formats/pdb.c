@@ -718,23 +718,13 @@ az_status az_pdb_add_symbols(az_image *img, const uint8_t *data, uint64_t size, 
 
 /* ---- finding the PDB ------------------------------------------------------------- */
 
-static bool exists(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
-}
-
 /* Opens and checks one candidate against img's CodeView record. */
 static bool try_candidate(az_image *img, const char *path, bool explicit_choice, az_input *out)
 {
-    if (!explicit_choice && !exists(path))
+    az_input in;
+    if (!az_input_open_candidate(img, path, explicit_choice, "PDB", &in))
         return false;
     az_error err = { 0 };
-    az_input in;
-    if (az_input_open(path, &in, &err) != AZ_OK) {
-        az_image_warn(img, "PDB %s", err.msg);
-        return false;
-    }
     char key[42];
     uint32_t dbi_age;
     if (az_pdb_identify(in.data, in.size, path, key, &dbi_age, &err) != AZ_OK) {

@@ -549,16 +549,17 @@ static void read_exports(pe_file *pf)
             }
         }
         const char *name = rva_cstr(pf, nrva, &len);
-        az_region *rs[3] = {
-            rva_region(pf, AZ_RGN_DYNAMIC, label, (uint64_t)names_rva + 4ull * i, 4),
-            rva_region(pf, AZ_RGN_DYNAMIC, label, (uint64_t)ords_rva + 2ull * i, 2),
-            name ? rva_region(pf, AZ_RGN_DYNAMIC, label, nrva, len + 1) : NULL,
-        };
-        for (int k = 0; k < 3; k++)
-            if (rs[k] && ok) {
-                rs[k]->has_owner = 1;
-                rs[k]->owner_addr = target;
+        /* Each region is finished before the next is added: adding one may
+         * move the others. */
+        const uint64_t at[3] = { (uint64_t)names_rva + 4ull * i, (uint64_t)ords_rva + 2ull * i, nrva };
+        const uint64_t size[3] = { 4, 2, name ? len + 1 : 0 };
+        for (int k = 0; k < 3; k++) {
+            az_region *r = size[k] ? rva_region(pf, AZ_RGN_DYNAMIC, label, at[k], size[k]) : NULL;
+            if (r && ok) {
+                r->has_owner = 1;
+                r->owner_addr = target;
             }
+        }
         /* Exported names are the image's own dynamic symbols (like .dynsym). */
         const az_section *s = ok ? section_at(pf, target) : NULL;
         if (name && len && s) {

@@ -354,6 +354,7 @@ void az_analysis_free(az_analysis *a)
     }
     free(a->entities);
     free(a->by_addr);
+    free(a->body_facts);
     free(a->section_file);
     free(a->label_slots);
     free(a->section_buckets);

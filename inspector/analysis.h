@@ -114,6 +114,9 @@ typedef struct az_analysis {
     az_symbols_level symbols;
     const char *snapshot_of;    /* loaded from a snapshot (snapshot.h): the binary it was taken
                                    from; img then has no file bytes (img.data is NULL) */
+    struct az_body_fact *body_facts; /* a snapshot's code facts of generic method bodies, one per
+                                   entity (generics.h); NULL when not from a snapshot, or from
+                                   one written before they were stored */
 
     /* Where each section's bytes went: [section][bucket]; the extra last row
      * is for bytes outside every section (headers, padding). */

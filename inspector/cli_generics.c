@@ -52,9 +52,14 @@ static const char generics_help[] =
     "               what sharing one copy per group would save.  ILC's own\n"
     "               IlcFoldIdenticalMethodBodies differs: it needs equal targets too,\n"
     "               and folds across all methods.\n"
-    "  --by-arg: SHARE splits each struct specialization's bytes evenly between its\n"
-    "  distinct top-level value-type arguments (shares add up to all their bytes);\n"
-    "  ALL charges each argument fully.  [app]: defined outside the .NET runtime pack.\n"
+    "  --by-arg: SHARE splits each struct specialization's bytes evenly between the\n"
+    "  distinct value types anywhere in its arguments: top-level ones, and those\n"
+    "  nested in generic types and arrays, the enclosing generic value type counting\n"
+    "  as one too (Dictionary<Int32, KeyValuePair<MyKey, Money[]>>: Int32,\n"
+    "  KeyValuePair<MyKey, Money[]>, MyKey and Money, a quarter each); the shares add\n"
+    "  up to all their bytes.  ALL charges each of them fully.  Nested types are judged\n"
+    "  value types from names, even with --mstat.  [app]: defined outside the .NET\n"
+    "  runtime pack.\n"
     "\n";
 
 void az_cli_generics_help(FILE *out)
@@ -72,6 +77,10 @@ void az_cli_generics_help(FILE *out)
           "file bytes; bloat and folding then need the symbols).  Format 1.x .mstat files\n"
           "(.NET 7) carry no node names: 'aotsize mstat' reads them, --mstat cannot join\n"
           "them with a binary.\n"
+          "\n"
+          "APP may be a snapshot (aotsize snapshot): it keeps each generic method body's\n"
+          "code size and normalized-code hash, so the figures, folding included, equal\n"
+          "the binary's; a snapshot from before they were kept cannot fold.\n"
           "\n"
           "aotsize mstat FILE.mstat prints an .mstat on its own (formats 1.x, 2.0, 2.1,\n"
           "2.2): assembly -> namespace -> type -> member with sizes, the generic\n"

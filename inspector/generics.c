@@ -481,7 +481,9 @@ static void add_entity(builder *b, size_t ei)
          * the body is its code only, so copies of one body compare equal
          * whatever alignment put after them. */
         const uint8_t *bytes = a->nat ? az_vm_bytes(a, a->nat, e->addr, e->extent) : NULL;
-        if (bytes) {
+        if (a->body_facts && a->body_facts[ei].size) {
+            body->size = a->body_facts[ei].size; /* a snapshot: trimmed when written */
+        } else if (bytes) {
             size_t code = az_code_trim_filler(a->img.arch, bytes, (size_t)e->extent);
             if (code > 0)
                 body->size = code;
@@ -681,7 +683,17 @@ static void *fold_defs(void *arg)
             continue;
         d->folding = true;
         az_gbody *bs = &g->bodies[d->first_body];
-        for (size_t k = 0; k < d->nbodies; k++) {
+        for (size_t k = 0; k < d->nbodies && !cn; k++) {
+            /* a snapshot: what the disassembly of its binary found */
+            az_gbody *b = &bs[k];
+            const az_body_fact *f = &a->body_facts[b->entity];
+            b->hash = f->hash;
+            b->similarity = f->similarity;
+            b->decoded = f->hash && !f->undecoded;
+            job->disassembled += f->hash != 0;
+            job->undecoded += f->hash && f->undecoded;
+        }
+        for (size_t k = 0; k < d->nbodies && cn; k++) {
             az_gbody *b = &bs[k];
             const uint8_t *bytes = az_vm_bytes(a, a->nat, b->addr, b->size);
             if (!bytes)
@@ -748,8 +760,12 @@ static void *fold_defs(void *arg)
                     t++;
                 unsigned sim = 1000;
                 if (bs[r].hash != bs[main].hash || bs[r].size != bs[main].size) {
-                    sim = bs[r].hash ? az_seq_similarity(bs[main].seq, bs[main].ninsns, bs[r].seq, bs[r].ninsns, 500)
-                                     : 0;
+                    if (!cn)
+                        sim = bs[r].similarity; /* from the snapshot */
+                    else
+                        sim = bs[r].hash
+                                  ? az_seq_similarity(bs[main].seq, bs[main].ninsns, bs[r].seq, bs[r].ninsns, 500)
+                                  : 0;
                     if (sim >= 900 && sim < 1000)
                         d->near_identical += (uint32_t)(t - r);
                     if (sim >= 1000)
@@ -809,43 +825,109 @@ static void fold(const az_analysis *a, az_generics *g)
     }
 }
 
-/* Charges every struct specialization to its distinct value-type arguments. */
+/* The by-arg row of value type t, created when new. */
+static size_t arg_row(builder *b, const az_type_arg *t, size_t **last_def, size_t *cap_last)
+{
+    az_generics *g = b->g;
+    size_t j = km_get(&b->args, t->mangled, strlen(t->mangled), SIZE_MAX);
+    if (j != SIZE_MAX)
+        return j;
+    az_grow(&g->args, &g->cap_args, g->nargs + 1, sizeof *g->args);
+    j = g->nargs++;
+    az_garg *r = &g->args[j];
+    memset(r, 0, sizeof *r);
+    r->mangled = t->mangled;
+    r->display = t->display;
+    r->assembly = t->assembly;
+    r->app = t->assembly && !az_names_is_framework(b->a->names, t->assembly);
+    km_put(&b->args, t->mangled, strlen(t->mangled), SIZE_MAX, j);
+    az_grow(last_def, cap_last, g->nargs, sizeof **last_def);
+    (*last_def)[j] = SIZE_MAX;
+    return j;
+}
+
+enum { MAX_ARG_ROWS = 64, MAX_ARG_DEPTH = 8 };
+
+/* Adds the row of t when it is a value type, then those of the value types
+ * nested anywhere in it: a generic type's arguments ("KeyValuePair_2<A__B>",
+ * also for a reference type such as List<MyStruct>), an array's element
+ * ("__Array<A>", "__MDArray<A,2>"), recursively.  Each distinct type once. */
+static void collect_value_types(builder *b, const az_type_arg *t, int depth, size_t *which, size_t *nv,
+                                size_t **last_def, size_t *cap_last)
+{
+    if (t->is_value_type && *nv < MAX_ARG_ROWS) {
+        size_t j = arg_row(b, t, last_def, cap_last);
+        bool dup = false;
+        for (size_t q = 0; q < *nv; q++)
+            dup |= which[q] == j;
+        if (!dup)
+            which[(*nv)++] = j;
+    }
+    if (depth >= MAX_ARG_DEPTH)
+        return;
+    const char *p = t->mangled, *e = p + strlen(p);
+    for (const char *lt = memchr(p, '<', (size_t)(e - p)); lt; lt = memchr(lt, '<', (size_t)(e - lt))) {
+        const char *gt = closing(lt, e);
+        if (!gt)
+            return;
+        const char *in = lt + 1, *end = gt;
+        lt = gt;
+        if (starts_with(in, e, "Pointer>") || starts_with(in, e, "ByRef>"))
+            continue; /* "Void<Pointer>": a pointer type, no arguments */
+        /* a multi-dimensional array's rank: "__MDArray<A,2>" */
+        const char *comma = end;
+        while (comma > in && comma[-1] >= '0' && comma[-1] <= '9')
+            comma--;
+        if (comma > in && comma < end && comma[-1] == ',')
+            end = comma - 1;
+        az_type_arg inner[16];
+        size_t k = az_demangle_args(in, (size_t)(end - in), b->a->names, &b->g->arena, inner, 16);
+        for (size_t i = 0; i < k && i < 16; i++)
+            collect_value_types(b, &inner[i], depth + 1, which, nv, last_def, cap_last);
+    }
+}
+
+/* Folding for a snapshot: the hashes and similarities its binary's
+ * disassembly found, grouped the same way. */
+static void fold_from_facts(const az_analysis *a, az_generics *g)
+{
+    fold_job job = { a, g, NULL, 0, g->ndefs, 0, 0 };
+    fold_defs(&job);
+    g->disassembled = job.disassembled;
+    g->undecoded = job.undecoded;
+}
+
+az_body_fact *az_generics_body_facts(const az_analysis *a)
+{
+    az_generics g;
+    az_generics_build(a, NULL, &g);
+    az_body_fact *facts = NULL;
+    if (g.nbodies) {
+        facts = az_xcalloc(a->nentities ? a->nentities : 1, sizeof *facts);
+        for (size_t i = 0; i < g.nbodies; i++) {
+            const az_gbody *b = &g.bodies[i];
+            facts[b->entity] = (az_body_fact){ b->size, b->hash, b->similarity, b->hash && !b->decoded };
+        }
+    }
+    az_generics_free(&g);
+    return facts;
+}
+
+/* Charges every struct specialization to the distinct value types anywhere
+ * in its arguments (see the --by-arg help). */
 static void by_arg(builder *b)
 {
     az_generics *g = b->g;
-    const az_analysis *a = b->a;
     size_t *last_def = NULL;
     size_t cap_last = 0;
     for (size_t i = 0; i < g->ninsts; i++) {
         const az_ginst *in = &g->insts[i];
         if (in->form != AZ_GFORM_SPECIALIZED)
             continue;
-        size_t which[64];
+        size_t which[MAX_ARG_ROWS];
         size_t nv = 0;
-        for (size_t k = 0; k < in->nargs && nv < 64; k++) {
-            const az_type_arg *t = &in->args[k];
-            if (!t->is_value_type)
-                continue;
-            size_t j = km_get(&b->args, t->mangled, strlen(t->mangled), SIZE_MAX);
-            if (j == SIZE_MAX) {
-                az_grow(&g->args, &g->cap_args, g->nargs + 1, sizeof *g->args);
-                j = g->nargs++;
-                az_garg *r = &g->args[j];
-                memset(r, 0, sizeof *r);
-                r->mangled = t->mangled;
-                r->display = t->display;
-                r->assembly = t->assembly;
-                r->app = t->assembly && !az_names_is_framework(a->names, t->assembly);
-                km_put(&b->args, t->mangled, strlen(t->mangled), SIZE_MAX, j);
-                az_grow(&last_def, &cap_last, g->nargs, sizeof *last_def);
-                last_def[j] = SIZE_MAX;
-            }
-            bool dup = false;
-            for (size_t q = 0; q < nv; q++)
-                dup |= which[q] == j;
-            if (!dup)
-                which[nv++] = j;
-        }
+        for (size_t k = 0; k < in->nargs; k++)
+            collect_value_types(b, &in->args[k], 0, which, &nv, &last_def, &cap_last);
         for (size_t q = 0; q < nv; q++) {
             az_garg *r = &g->args[which[q]];
             r->insts++;
@@ -1162,8 +1244,12 @@ void az_generics_build(const az_analysis *a, const az_generics_opts *opts, az_ge
     }
     if (!opts->no_folding && a->nat && a->img.data)
         fold(a, out);
+    else if (!opts->no_folding && a->body_facts)
+        fold_from_facts(a, out);
     else if (!opts->no_folding)
-        note(out, "code folding not computed: the code bytes are not available");
+        note(out, a->snapshot_of ? "code folding not computed: the snapshot holds no body hashes (written by an "
+                                   "older aotsize); bloat may differ slightly from its binary's"
+                                 : "code folding not computed: the code bytes are not available");
     if (opts->map)
         check_map_folds(out, a, opts->map);
     for (size_t di = 0; di < out->ndefs; di++) {

@@ -147,9 +147,27 @@ typedef struct az_generics_opts {
     bool no_folding;                  /* skip disassembly */
 } az_generics_opts;
 
-/* Builds the analysis.  Never fails; what could not be done is in notes. */
+/* What bloat and folding need of a generic method body's code bytes, kept
+ * in a snapshot (which has no code bytes) so that generics from a snapshot
+ * equal generics from its binary. */
+typedef struct az_body_fact {
+    uint64_t size;        /* az_gbody.size: its code without trailing alignment filler;
+                             0: not a method body of an instantiation */
+    uint64_t hash;        /* az_gbody.hash; 0: not disassembled */
+    uint16_t similarity;  /* az_gbody.similarity */
+    bool undecoded;       /* disassembled with undecodable bytes */
+} az_body_fact;
+
+/* Builds the analysis.  Never fails; what could not be done is in notes.
+ * For an analysis loaded from a snapshot, a->body_facts stand in for the
+ * code bytes. */
 void az_generics_build(const az_analysis *a, const az_generics_opts *opts, az_generics *out);
 void az_generics_free(az_generics *g);
+
+/* The body facts of a's generic instantiations (folding included), one per
+ * entity of a, zero for other entities (malloc'ed); NULL when there are
+ * none. */
+az_body_fact *az_generics_body_facts(const az_analysis *a);
 
 /* The definition `name` designates: its mangled key; "Display, Assembly";
  * or its display name, with or without the namespace, when that is unique.

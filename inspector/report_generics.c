@@ -239,9 +239,11 @@ void az_view_generics_args(const az_analysis *a, const az_generics *g, const az_
     if (o->format == AZ_OUT_JSON) {
         json_t *root = az_report_document(a);
         json_object_set_new(root, "sources", sources_json(g));
-        json_object_set_new(root, "rule", json_string("each struct specialization is charged to its distinct "
-                                                      "top-level value-type arguments: *_share splits its bytes "
-                                                      "evenly between them, *_all charges each fully"));
+        json_object_set_new(root, "rule", json_string("each struct specialization is charged to the distinct "
+                                                      "value types anywhere in its arguments (top-level, nested "
+                                                      "in generic types and arrays, enclosing generic value types "
+                                                      "included): *_share splits its bytes evenly between them, "
+                                                      "*_all charges each fully"));
         json_t *arr = json_array();
         for (size_t i = 0; i < shown; i++) {
             const az_garg *r = &g->args[i];
@@ -288,9 +290,11 @@ void az_view_generics_args(const az_analysis *a, const az_generics *g, const az_
     }
     if (shown < g->nargs)
         fprintf(out, "  [%zu more value types; --limit 0 shows all]\n", g->nargs - shown);
-    fprintf(out, "\nEach struct specialization (instantiation with a value-type argument) is charged to its\n"
-                 "distinct top-level value-type arguments.  SHARE splits its bytes evenly between them (the\n"
-                 "shares add up to all struct-specialization bytes); ALL charges each of them fully.\n");
+    fprintf(out, "\nEach struct specialization (instantiation with a value-type argument) is charged to the\n"
+                 "distinct value types anywhere in its arguments: top-level ones, those nested in generic\n"
+                 "types and arrays, and enclosing generic value types (KeyValuePair<MyKey, Money>: itself,\n"
+                 "MyKey and Money).  SHARE splits its bytes evenly between them (the shares add up to all\n"
+                 "struct-specialization bytes); ALL charges each of them fully.\n");
 }
 
 /* ---- one definition ---------------------------------------------------------------------- */

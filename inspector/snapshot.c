@@ -11,6 +11,8 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "generics.h"
+
 /* Entity columns, in the order written.  A row may stop early: missing
  * trailing cells take their default (0, null, [] or as noted), which is
  * what keeps rows of native code and fallback labels short.
@@ -31,17 +33,26 @@
  *   file_sizes   [body, unwind, lsda, reloc, symtab] without trailing zeros
  *   vm_sizes     the same in VM; null: equal to file_sizes
  *   confidence   default 100
- *   overload     default -1 */
+ *   overload     default -1
+ *   generic_body only for method bodies of generic instantiations: what
+ *                `aotsize generics` needs of their code bytes (generics.h
+ *                az_body_fact): [size, "hash", similarity, undecoded] with
+ *                size the code without alignment filler, hash the
+ *                normalized-code hash in 16 hex digits ("0": not
+ *                disassembled), similarity per mille (default 1000),
+ *                undecoded 1 or 0 (default 0).  Added after the first
+ *                release of the format: a snapshot without this column
+ *                loads, and generics from it cannot fold. */
 enum {
     EC_RAW_SHARED, EC_RAW, EC_DISPLAY, EC_KIND, EC_BUCKET, EC_GROUP, EC_SECTION, EC_FLAGS, EC_ADDRESS,
     EC_EXTENT, EC_FILE_SIZES, EC_VM_SIZES, EC_ASSEMBLY, EC_NAMESPACE, EC_TYPE, EC_TYPE_DEF, EC_GENERIC,
-    EC_CONFIDENCE, EC_METHOD, EC_METHOD_INST, EC_OVERLOAD, EC__COUNT
+    EC_CONFIDENCE, EC_METHOD, EC_METHOD_INST, EC_OVERLOAD, EC_GENERIC_BODY, EC__COUNT
 };
 
 static const char *const entity_columns[EC__COUNT] = {
     "raw_shared", "raw", "display", "kind", "bucket", "group", "section", "flags", "address",
     "extent", "file_sizes", "vm_sizes", "assembly", "namespace", "type", "type_def", "generic",
-    "confidence", "method", "method_inst", "overload",
+    "confidence", "method", "method_inst", "overload", "generic_body",
 };
 
 enum { EF_SYMBOL = 1, EF_SIZED = 2, EF_MANAGED = 4 };
@@ -365,7 +376,8 @@ static void cell_sizes(row_writer *w, const uint64_t *v)
 
 /* The entity rows go to their own buffer first: the string and template
  * tables they fill are written before them. */
-static void write_entities(sbuf *rows, strtab *t, strtab *templates, az_arena *keys, const az_analysis *a)
+static void write_entities(sbuf *rows, strtab *t, strtab *templates, az_arena *keys, const az_analysis *a,
+                           const az_body_fact *facts)
 {
     const char *prev_raw = "";
     bool first = true;
@@ -441,6 +453,28 @@ static void write_entities(sbuf *rows, strtab *t, strtab *templates, az_arena *k
         cell_begin(&w);
         sb_i64(rows, d->overload < 0 ? -1 : d->overload);
         cell_end(&w, d->overload < 0);
+        cell_begin(&w);
+        /* a body that was not disassembled and lost no filler needs no cell:
+         * without one, its size is its extent */
+        const az_body_fact *f = facts && facts[i].size ? &facts[i] : NULL;
+        if (f && !f->hash && f->size == e->extent && f->similarity == 1000)
+            f = NULL;
+        if (f) {
+            int n = f->undecoded ? 4 : f->similarity != 1000 ? 3 : f->hash ? 2 : 1;
+            char cellbuf[96];
+            int len = snprintf(cellbuf, sizeof cellbuf, "[%llu", (unsigned long long)f->size);
+            if (n >= 2)
+                len += snprintf(cellbuf + len, sizeof cellbuf - (size_t)len, ",\"%016llx\"", (unsigned long long)f->hash);
+            if (n >= 3)
+                len += snprintf(cellbuf + len, sizeof cellbuf - (size_t)len, ",%u", (unsigned)f->similarity);
+            if (n >= 4)
+                len += snprintf(cellbuf + len, sizeof cellbuf - (size_t)len, ",1");
+            snprintf(cellbuf + len, sizeof cellbuf - (size_t)len, "]");
+            sb_puts(rows, cellbuf);
+        } else {
+            sb_puts(rows, "null");
+        }
+        cell_end(&w, !f);
 
         rows->len = w.keep;
         sb_puts(rows, "]");
@@ -480,7 +514,9 @@ static void build_snapshot(sbuf *b, const az_analysis *a)
     sbuf rows = { 0 };
     az_arena keys;
     az_arena_init(&keys);
-    write_entities(&rows, &t, &templates, &keys, a);
+    az_body_fact *facts = az_generics_body_facts(a);
+    write_entities(&rows, &t, &templates, &keys, a, facts);
+    free(facts);
     sb_puts(b, ",\n\"strings\":[");
     for (size_t i = 0; i < t.n; i++) {
         sb_puts(b, i % 8 ? "," : (i ? ",\n" : "\n"));
@@ -1167,6 +1203,32 @@ static az_status load_templates(loader *l, json_t *root)
     return AZ_OK;
 }
 
+/* A row's "generic_body" cell: [size, "hash", similarity, undecoded]. */
+static az_status load_body_fact(loader *l, json_t *row, int col, size_t r, const az_entity *e, az_body_fact *f)
+{
+    json_t *v = cell(row, col);
+    if (!v || json_is_null(v))
+        return AZ_OK;
+    size_t n = json_is_array(v) ? json_array_size(v) : 0;
+    json_t *size = json_array_get(v, 0), *hash = json_array_get(v, 1);
+    json_t *sim = json_array_get(v, 2), *undecoded = json_array_get(v, 3);
+    /* a hash is 1-16 lowercase hex digits */
+    const char *hex = hash && json_is_string(hash) ? json_string_value(hash) : NULL;
+    size_t hex_len = hex ? strlen(hex) : 0;
+    bool hash_ok = !hash || (hex_len >= 1 && hex_len <= 16 && strspn(hex, "0123456789abcdef") == hex_len);
+    uint64_t h = hash_ok && hex ? strtoull(hex, NULL, 16) : 0;
+    /* the code of a body lies within its extent */
+    if (n < 1 || n > 4 || !json_is_integer(size) || json_integer_value(size) <= 0 ||
+        (uint64_t)json_integer_value(size) > e->extent || !hash_ok ||
+        (sim && (!json_is_integer(sim) || json_integer_value(sim) < 0 || json_integer_value(sim) > 1000)) ||
+        (undecoded && (!json_is_integer(undecoded) || (uint64_t)json_integer_value(undecoded) > 1)))
+        return bad(l, "entities row %zu: \"generic_body\" must be [size within the extent, \"hex hash\", "
+                      "similarity 0-1000, 0 or 1]", r);
+    *f = (az_body_fact){ (uint64_t)json_integer_value(size), h, sim ? (uint16_t)json_integer_value(sim) : 1000,
+                         undecoded && json_integer_value(undecoded) == 1 };
+    return AZ_OK;
+}
+
 static int cmp_by_addr(const void *x, const void *y, void *ctx)
 {
     const az_entity *ents = ctx;
@@ -1190,6 +1252,9 @@ static az_status load_entities(loader *l, json_t *root)
     size_t n = json_array_size(rows);
     a->entities = az_xcalloc(n ? n : 1, sizeof *a->entities);
     a->cap_entities = n;
+    /* without the column (an older snapshot), generics cannot fold */
+    if (col[EC_GENERIC_BODY] >= 0)
+        a->body_facts = az_xcalloc(n ? n : 1, sizeof *a->body_facts);
     uint64_t file = 0, vm = 0;
     for (size_t r = 0; r < n; r++) {
         json_t *row = json_array_get(rows, r);
@@ -1197,6 +1262,8 @@ static az_status load_entities(loader *l, json_t *root)
             return bad(l, "entities row %zu: expected an array of at most %zu values", r, ncols);
         az_entity *e = &a->entities[a->nentities++];
         if ((st = load_entity(l, row, col, r, e)))
+            return st;
+        if (a->body_facts && (st = load_body_fact(l, row, col[EC_GENERIC_BODY], r, e, &a->body_facts[r])))
             return st;
         /* The symbol table, rebuilt from the symbols' names, lets name sets
          * be learned again (az_analysis_names: value types, entry assembly). */

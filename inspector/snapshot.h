@@ -2,7 +2,8 @@
  * optionally gzip-compressed, so CI can keep a small baseline file instead of
  * the binary.  A snapshot loads back into the same az_analysis model (input
  * facts, sections with their bucket split, every entity with its demangled
- * parts and per-facet sizes), so every view and the diff work on it.
+ * parts and per-facet sizes, and what the generics view needs of generic
+ * method bodies' code bytes), so every view and the diff work on it.
  *
  * Layout (see README "Snapshots"): "input", "totals", "buckets", "sections"
  * and "entities" are tables of {"columns": [...], "rows": [[...], ...]};

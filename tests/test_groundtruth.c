@@ -22,6 +22,7 @@
 #include "../formats/input.h"
 #include "../inspector/analysis.h"
 #include "../inspector/nativeaot.h"
+#include "entity_index.h"
 #include "test.h"
 
 typedef struct node {
@@ -99,41 +100,6 @@ static node *read_map(const char *path, size_t *count)
     return nodes;
 }
 
-/* Entity lookup by raw name. */
-typedef struct name_index {
-    size_t *slots;
-    size_t cap;
-    const az_analysis *a;
-} name_index;
-
-static void index_build(name_index *ix, const az_analysis *a)
-{
-    ix->a = a;
-    ix->cap = 1;
-    while (ix->cap < 2 * a->nsymbol_entities + 2)
-        ix->cap *= 2;
-    ix->slots = malloc(ix->cap * sizeof *ix->slots);
-    for (size_t i = 0; i < ix->cap; i++)
-        ix->slots[i] = SIZE_MAX;
-    for (size_t i = 0; i < a->nsymbol_entities; i++) {
-        const char *s = a->entities[i].raw;
-        size_t j = az_hash_bytes(s, strlen(s)) & (ix->cap - 1);
-        while (ix->slots[j] != SIZE_MAX)
-            j = (j + 1) & (ix->cap - 1);
-        ix->slots[j] = i;
-    }
-}
-
-static size_t index_find(const name_index *ix, const char *s)
-{
-    size_t j = az_hash_bytes(s, strlen(s)) & (ix->cap - 1);
-    while (ix->slots[j] != SIZE_MAX) {
-        if (strcmp(ix->a->entities[ix->slots[j]].raw, s) == 0)
-            return ix->slots[j];
-        j = (j + 1) & (ix->cap - 1);
-    }
-    return SIZE_MAX;
-}
 
 static bool symbol_addr(const az_analysis *a, const char *name, uint64_t *addr)
 {
@@ -331,7 +297,7 @@ int main(int argc, char **argv)
         free(nodes[i].hash);
     }
     free(nodes);
-    free(ix.slots);
+    index_free(&ix);
     az_analysis_free(&a);
     az_input_close(&in);
     return test_report("groundtruth");
