@@ -841,13 +841,10 @@ static void fmt_type(const az_mstat *m, az_cursor *c, sbuf *b, int depth, tinfo 
         ti->assembly = "System.Private.CoreLib";
         break;
     case 0x0F: /* PTR */
-        fmt_type(m, c, b, depth + 1, ti);
-        sadd(b, "*");
-        ti->value_type = false;
-        break;
     case 0x10: /* BYREF */
+    case 0x1D: /* SZARRAY */
         fmt_type(m, c, b, depth + 1, ti);
-        sadd(b, "&");
+        sadd(b, et == 0x0F ? "*" : et == 0x10 ? "&" : "[]");
         ti->value_type = false;
         break;
     case 0x11: /* VALUETYPE */
@@ -910,11 +907,6 @@ static void fmt_type(const az_mstat *m, az_cursor *c, sbuf *b, int depth, tinfo 
         sadd(b, "delegate*<");
         fmt_method_sig_params(m, c, b, depth + 1);
         sadd(b, ">");
-        break;
-    case 0x1D: /* SZARRAY */
-        fmt_type(m, c, b, depth + 1, ti);
-        sadd(b, "[]");
-        ti->value_type = false;
         break;
     case 0x1F: /* CMOD_REQD */
     case 0x20: /* CMOD_OPT */

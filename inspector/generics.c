@@ -493,15 +493,23 @@ static void add_entity(builder *b, size_t ei)
 
 /* ---- ordering ----------------------------------------------------------------------- */
 
+/* Larger file size first, then larger VM size, then display name and key:
+ * the order of definitions, and of instantiations within one. */
+static int cmp_sized(uint64_t pf, uint64_t pv, const char *pd, const char *pk, uint64_t qf, uint64_t qv,
+                     const char *qd, const char *qk)
+{
+    if (pf != qf)
+        return pf > qf ? -1 : 1;
+    if (pv != qv)
+        return pv > qv ? -1 : 1;
+    int c = strcmp(pd, qd);
+    return c ? c : strcmp(pk, qk);
+}
+
 static int cmp_defs(const void *x, const void *y)
 {
     const az_gdef *p = x, *q = y;
-    if (p->file_total != q->file_total)
-        return p->file_total > q->file_total ? -1 : 1;
-    if (p->vm_total != q->vm_total)
-        return p->vm_total > q->vm_total ? -1 : 1;
-    int c = strcmp(p->display, q->display);
-    return c ? c : strcmp(p->key, q->key);
+    return cmp_sized(p->file_total, p->vm_total, p->display, p->key, q->file_total, q->vm_total, q->display, q->key);
 }
 
 /* Instantiations: by definition (in final order), then size, then name. */
@@ -511,12 +519,7 @@ static int cmp_insts(const void *x, const void *y, void *ctx)
     const az_ginst *p = x, *q = y;
     if (p->def != q->def)
         return rank[p->def] < rank[q->def] ? -1 : 1;
-    if (p->file_total != q->file_total)
-        return p->file_total > q->file_total ? -1 : 1;
-    if (p->vm_total != q->vm_total)
-        return p->vm_total > q->vm_total ? -1 : 1;
-    int c = strcmp(p->display, q->display);
-    return c ? c : strcmp(p->key, q->key);
+    return cmp_sized(p->file_total, p->vm_total, p->display, p->key, q->file_total, q->vm_total, q->display, q->key);
 }
 
 /* Bodies: by definition, method, hash, then address. */

@@ -9,35 +9,7 @@ AOTSIZE=$1
 SAMPLES=$2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-failures=0
-checks=0
-
-fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
-
-# expect STATUS PATTERN -- ARGS...: exit status and a stderr pattern (grep -E).
-expect() {
-  local want=$1 pattern=$2
-  shift 3
-  checks=$((checks + 1))
-  "$AOTSIZE" "$@" >"$tmp/out" 2>"$tmp/err"
-  local got=$?
-  if [ "$got" -ne "$want" ]; then
-    fail "aotsize $* exited $got, want $want; stderr: $(head -3 "$tmp/err")"
-  elif [ -n "$pattern" ] && ! grep -qE -- "$pattern" "$tmp/err"; then
-    fail "aotsize $*: stderr does not match /$pattern/: $(head -3 "$tmp/err")"
-  fi
-}
-
-# stdout_has PATTERN: the last command's stdout matches.
-stdout_has() {
-  checks=$((checks + 1))
-  grep -qE -- "$1" "$tmp/out" || fail "stdout does not match /$1/: $(head -5 "$tmp/out")"
-}
-
-one_line() {
-  checks=$((checks + 1))
-  [ "$(wc -l <"$tmp/err")" -eq 1 ] || fail "expected one line on stderr, got: $(cat "$tmp/err")"
-}
+. "$(dirname "$0")/cli_lib.sh"
 
 hello=$SAMPLES/net10-linux-x64/hello/hello
 generics=$SAMPLES/net10-linux-x64/generics/GenericsApp

@@ -66,13 +66,33 @@ static double now(void)
     return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* What one case cost: wall time and growth of the peak RSS, checked
+ * against the bounds above. */
+typedef struct cost {
+    long rss0;
+    double t0;
+} cost;
+
+static cost cost_start(void)
+{
+    return (cost){ peak_rss_kb(), now() };
+}
+
+static void cost_check(const cost *c, const char *what, const char *outcome)
+{
+    double secs = now() - c->t0;
+    long grown = peak_rss_kb() - c->rss0;
+    printf("%-58s %s, %.3f s, peak RSS +%ld KiB\n", what, outcome, secs, grown);
+    CHECK(secs < MAX_SECONDS);
+    CHECK(grown < MAX_RSS_GROWTH_KB);
+}
+
 /* Runs the analysis on the patched image and checks the bounds.  Either
  * outcome (a report, or an error naming the file) is fine; the cost is what
  * is tested. */
 static void analyze_case(const char *what, const uint8_t *data, size_t size)
 {
-    long rss0 = peak_rss_kb();
-    double t0 = now();
+    cost c = cost_start();
     az_error err = { 0 };
     az_analysis a;
     az_options opts = { 0 };
@@ -83,12 +103,9 @@ static void analyze_case(const char *what, const uint8_t *data, size_t size)
         warnings = a.img.nwarnings;
         az_analysis_free(&a);
     }
-    double secs = now() - t0;
-    long grown = peak_rss_kb() - rss0;
-    printf("%-58s %s, %zu warnings, %.3f s, peak RSS +%ld KiB\n", what, st == AZ_OK ? "report" : err.msg,
-           warnings, secs, grown);
-    CHECK(secs < MAX_SECONDS);
-    CHECK(grown < MAX_RSS_GROWTH_KB);
+    char outcome[600];
+    snprintf(outcome, sizeof outcome, "%s, %zu warnings", st == AZ_OK ? "report" : err.msg, warnings);
+    cost_check(&c, what, outcome);
     /* The damage is reported: an error naming the file, or a warning. */
     CHECK(st == AZ_OK ? warnings > 0 : strstr(err.msg, what) != NULL);
 }
@@ -235,8 +252,7 @@ static void pdb_case(const char *corpus, const char *what, uint32_t offset, uint
     size_t size;
     uint8_t *d = load(corpus, "pdb/seed-tiny.pdb", &size);
     put32(d + offset, value);
-    long rss0 = peak_rss_kb();
-    double t0 = now();
+    cost c = cost_start();
     az_image img;
     az_image_init(&img, "tiny.exe", d, size);
     az_section *s = az_image_add_section(&img);
@@ -247,11 +263,7 @@ static void pdb_case(const char *corpus, const char *what, uint32_t offset, uint
     az_error err = { 0 };
     az_status st = az_pdb_add_symbols(&img, d, size, what, &err);
     az_image_free(&img);
-    double secs = now() - t0;
-    long grown = peak_rss_kb() - rss0;
-    printf("%-58s %s, %.3f s, peak RSS +%ld KiB\n", what, st == AZ_OK ? "read" : err.msg, secs, grown);
-    CHECK(secs < MAX_SECONDS);
-    CHECK(grown < MAX_RSS_GROWTH_KB);
+    cost_check(&c, what, st == AZ_OK ? "read" : err.msg);
     free(d);
 }
 
@@ -269,24 +281,17 @@ static void demangle_cases(void)
     az_names *names = az_names_new();
     az_arena arena;
     az_arena_init(&arena);
-    long rss0 = peak_rss_kb();
-    double t0 = now();
+    cost c = cost_start();
     az_demangled dm;
     az_demangle(name, names, &arena, &dm);
-    double secs = now() - t0;
-    long grown = peak_rss_kb() - rss0;
-    printf("%-58s %.3f s, peak RSS +%ld KiB\n", "demangle: 100000 nested generic arguments", secs, grown);
-    CHECK(secs < MAX_SECONDS);
-    CHECK(grown < MAX_RSS_GROWTH_KB);
+    cost_check(&c, "demangle: 100000 nested generic arguments", "demangled");
     CHECK(dm.display != NULL);
 
     memset(name, 'A', 1 << 20);
     name[1 << 20] = 0;
-    t0 = now();
+    c = cost_start();
     az_demangle(name, names, &arena, &dm);
-    secs = now() - t0;
-    printf("%-58s %.3f s\n", "demangle: a 1 MiB name", secs);
-    CHECK(secs < MAX_SECONDS);
+    cost_check(&c, "demangle: a 1 MiB name", "demangled");
     az_arena_free(&arena);
     az_names_free(names);
     free(name);
